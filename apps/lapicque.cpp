@@ -1,0 +1,228 @@
+// The `lapicque` command line: reads arguments, calls io and the core, prints. Nothing else.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "io/experiment_file.hpp"
+#include "io/output.hpp"
+#include "lapicque/analysis.hpp"
+#include "lapicque/model.hpp"
+
+namespace {
+
+using namespace lapicque;
+
+struct RunOptions {
+  std::string experiment, out;
+  std::vector<std::string> overrides;
+  bool raster = false, quiet = false;
+};
+
+struct FiOptions {
+  std::string experiment, out = "-";
+  std::vector<std::string> overrides;
+  double from = 0, to = 0, step = 0, skip = 0;
+};
+
+struct CurveOptions {
+  std::string function, out = "-";
+  double from = -2, to = 5, step = 0.01, tau_rc = 20, tau_ref = 2;
+};
+
+std::string default_out_dir(const std::string& experiment) {
+  return "out/" + std::filesystem::path(experiment).stem().string();
+}
+
+// One line per neuron: `|` for a step that holds a spike, `_` otherwise (seed 003's display).
+std::string raster(const RunResult& result, double dt) {
+  std::string text;
+  for (const auto& spikes : result.spikes) {
+    std::vector<bool> marks(static_cast<std::size_t>(result.steps), false);
+    for (double t : spikes) {
+      auto step = static_cast<std::int64_t>(std::ceil(t / dt - 1e-9)) - 1;  // the step (t_n, t_n+1] holding t
+      step = std::clamp<std::int64_t>(step, 0, result.steps - 1);
+      marks[static_cast<std::size_t>(step)] = true;
+    }
+    for (std::size_t k = 0; k < marks.size(); ++k) {
+      if (k > 0) text += ' ';
+      text += marks[k] ? '|' : '_';
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+int command_run(const RunOptions& o) {
+  const auto loaded = io::load_experiment(o.experiment, o.overrides);
+  const Experiment& e = loaded.experiment;
+  const RunResult result = run(e);
+  const SpikeStatistics stats = spike_statistics(result.spikes[0], 0, result.duration);
+  std::ostringstream spikes, trace;
+  io::write_spikes_csv(spikes, result.spikes);
+  io::write_trace_csv(trace, result.trace);
+  const std::string summary = io::summary_json(e, result, stats, o.experiment).dump(2) + "\n";
+  const std::string dir = o.out.empty() ? default_out_dir(o.experiment) : o.out;
+  io::write_files(dir, {{"spikes.csv", spikes.str()}, {"trace.csv", trace.str()}, {"summary.json", summary}});
+  if (o.raster) std::cout << raster(result, e.integration.dt);
+  if (!o.quiet) {
+    std::cout << fmt::format("{}: {} ({}, dt {} ms, {} ms): {} spikes, {:.4g} Hz", o.experiment, e.model,
+                             method_name(result.method), e.integration.dt, result.duration, stats.count,
+                             stats.rate_hz);
+    if (stats.count >= 2) std::cout << fmt::format(", mean ISI {:.4g} ms", stats.mean_isi_ms);
+    if (stats.count >= 3) std::cout << fmt::format(", CV {:.3g}", stats.cv);
+    if (stats.count >= 1) std::cout << fmt::format(", first spike {:.4g} ms", stats.first_spike_ms);
+    std::cout << fmt::format(" -> {}/\n", dir);
+  }
+  return 0;
+}
+
+int command_fi(const FiOptions& o) {
+  const auto loaded = io::load_experiment(o.experiment, o.overrides);
+  std::vector<double> currents;
+  std::vector<FiPoint> points;
+  try {
+    currents = current_range(o.from, o.to, o.step);
+    points = fi_curve(loaded.experiment, currents, o.skip);
+  } catch (const ParameterError& error) {
+    throw io::UserError(error.key() + " = " + error.value() + ": " + error.allowed());
+  }
+  std::ostringstream table;
+  io::write_fi_csv(table, points);
+  io::write_file(o.out, table.str());
+  return 0;
+}
+
+int command_curve(const CurveOptions& o) {
+  std::vector<double> js;
+  try {
+    js = current_range(o.from, o.to, o.step);
+  } catch (const ParameterError& error) {
+    throw io::UserError(error.key() + " = " + error.value() + ": " + error.allowed());
+  }
+  std::ostringstream table;
+  table << "J,rate\n";
+  for (double j : js) {
+    double rate = 0;
+    if (o.function == "relu")
+      rate = relu(j);
+    else if (o.function == "softplus")
+      rate = softplus(j);
+    else if (o.function == "logistic")
+      rate = logistic(j);
+    else if (o.function == "tanh")
+      rate = tanh_rate(j);
+    else
+      rate = lif_rate_normalised_hz(j, o.tau_rc, o.tau_ref);
+    table << io::number_text(j) << ',' << io::number_text(rate) << '\n';
+  }
+  io::write_file(o.out, table.str());
+  return 0;
+}
+
+int command_models(const std::string& only) {
+  if (!only.empty() && find_model(only) == nullptr && only != "inputs")
+    throw io::UserError("no model `" + only + "`; " + unknown_name_hint(only, model_names()));
+  for (const Model* model : all_models()) {
+    if (!only.empty() && model->name() != only) continue;
+    std::cout << fmt::format("{}: {}\n  {}\n  input in {}; methods:", model->name(), model->summary(),
+                             model->equations(), model->input_unit());
+    for (Method m : model->methods()) std::cout << ' ' << method_name(m);
+    std::cout << " (default " << method_name(model->default_method()) << ")\n  parameters:\n";
+    for (const auto& p : model->parameters())
+      std::cout << fmt::format("    {:<8} {:>12} [{}]  {}\n", p.name,
+                               std::isnan(p.default_value) ? "-" : io::number_text(p.default_value), p.unit,
+                               p.meaning);
+    std::cout << "  state:";
+    for (const auto& s : model->state()) std::cout << fmt::format(" {} [{}]", s.name, s.unit);
+    std::cout << '\n';
+    for (const auto& preset : model->presets()) {
+      std::cout << fmt::format("  preset {} ({}):", preset.name, preset.meaning);
+      for (const auto& [k, v] : preset.values) std::cout << fmt::format(" {}={}", k, v);
+      std::cout << '\n';
+    }
+    std::cout << '\n';
+  }
+  if (only.empty() || only == "inputs") {
+    std::cout << "inputs ([[input]] type = ...), summed when several are given:\n";
+    for (const auto& type : input_types()) {
+      std::cout << fmt::format("  {}: {}\n", type.name, type.formula);
+      for (const auto& p : type.params)
+        std::cout << fmt::format("    {:<18} {:>10} [{}]  {}\n", p.name,
+                                 p.default_text.empty() ? "-" : p.default_text,
+                                 p.unit.empty() ? p.kind : p.unit, p.meaning);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "lapicque: exact, fast and reproducible integrate-and-fire neurons (units: ms, mV, pA, nS, pF, Hz)"};
+  app.require_subcommand(1);
+
+  RunOptions run_options;
+  auto* run_cmd =
+      app.add_subcommand("run", "simulate one experiment file; writes spikes.csv, trace.csv, summary.json");
+  run_cmd->add_option("experiment", run_options.experiment, "experiment file (TOML)")->required();
+  run_cmd->add_option("--set", run_options.overrides,
+                      "override a setting: key=value (e.g. neuron.tau_m=12, seed=3)");
+  run_cmd->add_option("--out", run_options.out, "output directory (default out/<experiment name>)");
+  run_cmd->add_flag("--raster", run_options.raster,
+                    "print the spike train: | on a step with a spike, _ otherwise");
+  run_cmd->add_flag("--quiet", run_options.quiet, "print no summary");
+
+  FiOptions fi_options;
+  auto* fi_cmd =
+      app.add_subcommand("fi", "firing rate against constant current (CSV I_pA,rate_hz[,analytic_hz],...)");
+  fi_cmd->add_option("experiment", fi_options.experiment, "experiment file (TOML); its inputs are replaced")
+      ->required();
+  fi_cmd->add_option("--from", fi_options.from, "first current [pA]")->required();
+  fi_cmd->add_option("--to", fi_options.to, "last current [pA]")->required();
+  fi_cmd->add_option("--step", fi_options.step, "current step [pA]")->required();
+  fi_cmd->add_option("--skip", fi_options.skip, "transient to leave out of the rate [ms]");
+  fi_cmd->add_option("--out", fi_options.out, "output CSV file (default: standard output)");
+  fi_cmd->add_option("--set", fi_options.overrides, "override a setting: key=value");
+
+  CurveOptions curve_options;
+  auto* curve_cmd = app.add_subcommand("curve", "a rate nonlinearity of seed 002 as a table (CSV J,rate)");
+  curve_cmd
+      ->add_option("function", curve_options.function, "relu, softplus, logistic, tanh or lif (G[J] in Hz)")
+      ->required()
+      ->check(CLI::IsMember({"relu", "softplus", "logistic", "tanh", "lif"}));
+  curve_cmd->add_option("--from", curve_options.from, "first J (unitless)");
+  curve_cmd->add_option("--to", curve_options.to, "last J");
+  curve_cmd->add_option("--step", curve_options.step, "step of J");
+  curve_cmd->add_option("--tau-rc", curve_options.tau_rc, "lif: membrane time constant [ms]");
+  curve_cmd->add_option("--tau-ref", curve_options.tau_ref, "lif: refractory period [ms]");
+  curve_cmd->add_option("--out", curve_options.out, "output CSV file (default: standard output)");
+
+  std::string model_name;
+  auto* models_cmd =
+      app.add_subcommand("models", "every model and input: parameters, units, defaults, meaning");
+  models_cmd->add_option("name", model_name, "only this model (or `inputs`)");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*run_cmd) return command_run(run_options);
+    if (*fi_cmd) return command_fi(fi_options);
+    if (*curve_cmd) return command_curve(curve_options);
+    return command_models(model_name);
+  } catch (const io::UserError& error) {
+    std::cerr << "lapicque: error: " << error.what() << '\n';
+    return 2;
+  } catch (const ParameterError& error) {
+    std::cerr << "lapicque: error: " << error.what() << '\n';
+    return 2;
+  } catch (const SimulationError& error) {
+    std::cerr << "lapicque: simulation failed: " << error.what() << '\n';
+    return 1;
+  } catch (const std::exception& error) {
+    std::cerr << "lapicque: error: " << error.what() << '\n';
+    return 1;
+  }
+}

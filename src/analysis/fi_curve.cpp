@@ -1,0 +1,68 @@
+// Firing rate against constant current, many currents simulated as one population.
+#include <cmath>
+
+#include "lapicque/analysis.hpp"
+#include "lapicque/error.hpp"
+#include "lapicque/model.hpp"
+
+namespace lapicque {
+
+std::vector<double> current_range(double from, double to, double step) {
+  if (!std::isfinite(from)) throw ParameterError("--from", format_double(from), "must be a finite current");
+  if (!std::isfinite(to) || to < from)
+    throw ParameterError("--to", format_double(to), "must be finite and >= --from = " + format_double(from));
+  if (!(step > 0) || !std::isfinite(step)) throw ParameterError("--step", format_double(step), "must be > 0");
+  const double count = std::floor((to - from) / step + 1e-9) + 1;
+  if (count > 1e7)
+    throw ParameterError(
+        "--step", format_double(step),
+        "gives " + format_double(count) + " currents; at most 10,000,000: use a larger step");
+  std::vector<double> currents;
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k)
+    currents.push_back(from + static_cast<double>(k) * step);
+  return currents;
+}
+
+std::vector<FiPoint> fi_curve(const Experiment& experiment, std::span<const double> currents,
+                              double skip_ms) {
+  if (!(skip_ms >= 0) || !(skip_ms < experiment.duration))
+    throw ParameterError("--skip", format_double(skip_ms) + " ms",
+                         "must lie in [0, duration = " + format_double(experiment.duration) + " ms)");
+  Experiment e = experiment;
+  e.inputs.clear();
+  e.record.variables.clear();
+  const RunResult result = run(e, currents.size(), currents);
+  const Model* model = find_model(e.model);
+  std::vector<FiPoint> points;
+  for (std::size_t i = 0; i < currents.size(); ++i) {
+    const SpikeStatistics s = spike_statistics(result.spikes[i], skip_ms, result.duration);
+    FiPoint p;
+    p.current = currents[i];
+    p.spikes = s.count;
+    p.count_rate_hz = s.rate_hz;
+    p.rate_hz = s.isi_rate_hz;
+    p.first_spike_ms = result.spikes[i].empty() ? std::nan("") : result.spikes[i].front();
+    p.analytic_hz = model->analytic_rate_hz(e.neuron, currents[i]);
+    points.push_back(p);
+  }
+  return points;
+}
+
+std::optional<double> rheobase(const Experiment& experiment, double low, double high, double tolerance,
+                               std::size_t min_spikes) {
+  Experiment e = experiment;
+  e.record.variables.clear();
+  const auto fires = [&](double current) {
+    e.inputs = {InputSpec{"constant", {{"amplitude", current}}}};
+    return run(e).spikes[0].size() >= min_spikes;
+  };
+  if (!fires(high)) return std::nullopt;
+  if (fires(low)) return low;
+  while (high - low > tolerance) {
+    const double middle = 0.5 * (low + high);
+    (fires(middle) ? high : low) = middle;
+  }
+  return high;
+}
+
+}  // namespace lapicque

@@ -1,0 +1,172 @@
+// Running an experiment: building the population and stimulus, stepping, recording.
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+#include "lapicque/error.hpp"
+#include "lapicque/experiment.hpp"
+#include "lapicque/model.hpp"
+
+namespace lapicque {
+
+namespace {
+
+// Re-throws a model's ParameterError with the key placed under `prefix` ("neuron.").
+template <class F>
+auto with_prefix(const std::string& prefix, F&& f) {
+  try {
+    return f();
+  } catch (const ParameterError& e) {
+    throw ParameterError(prefix + e.key(), e.value(), e.allowed());
+  }
+}
+
+const Model& model_of(const Experiment& e) {
+  const Model* model = find_model(e.model);
+  if (model == nullptr)
+    throw ParameterError("neuron.model", "\"" + e.model + "\"",
+                         "unknown model; " + unknown_name_hint(e.model, model_names()));
+  return *model;
+}
+
+Integration integration_of(const Experiment& e, const Model& model) {
+  Integration integration = e.integration;
+  if (!e.method_given) integration.method = model.default_method();
+  return integration;
+}
+
+std::int64_t step_count(const Experiment& e) {
+  return static_cast<std::int64_t>(std::ceil(e.duration / e.integration.dt - 1e-9));
+}
+
+// Index of each recorded column in the model's state, or -1 for the input "I".
+std::vector<int> recorded_columns(const Experiment& e, const Model& model) {
+  std::vector<std::string_view> names;
+  for (const auto& s : model.state()) names.push_back(s.name);
+  std::vector<int> columns;
+  for (const auto& variable : e.record.variables) {
+    if (variable == "I") {
+      columns.push_back(-1);
+      continue;
+    }
+    const auto it = std::find(names.begin(), names.end(), variable);
+    if (it == names.end()) {
+      auto allowed = names;
+      allowed.push_back("I");
+      throw ParameterError("record.variables", "\"" + variable + "\"",
+                           "model " + e.model + " has no variable `" + variable + "`; " +
+                               unknown_name_hint(variable, allowed));
+    }
+    columns.push_back(static_cast<int>(it - names.begin()));
+  }
+  return columns;
+}
+
+}  // namespace
+
+void validate(const Experiment& e) {
+  if (!(e.duration > 0) || !std::isfinite(e.duration))
+    throw ParameterError("duration", format_double(e.duration) + " ms", "must be > 0 ms");
+  if (!(e.integration.dt > 0) || !std::isfinite(e.integration.dt))
+    throw ParameterError("dt", format_double(e.integration.dt) + " ms", "must be > 0 ms (the time step)");
+  if (e.integration.dt > e.duration)
+    throw ParameterError("dt", format_double(e.integration.dt) + " ms",
+                         "must be <= duration = " + format_double(e.duration) + " ms");
+  const double steps = std::ceil(e.duration / e.integration.dt);
+  if (steps > 1e11)
+    throw ParameterError("dt", format_double(e.integration.dt) + " ms",
+                         fmt::format("gives {:.3g} steps over {} ms; use a larger dt or a shorter duration",
+                                     steps, e.duration));
+  const Model& model = model_of(e);
+  with_prefix("neuron.", [&] { return model.resolve(e.neuron); });
+  model.check_integration(e.neuron, integration_of(e, model));
+  const Stimulus check(e.inputs, e.seed, e.integration.dt);
+  const auto columns = recorded_columns(e, model);
+  const double trace_bytes = (steps + 1) * static_cast<double>(columns.size() + 1) * sizeof(double);
+  if (trace_bytes > 8e9)
+    throw ParameterError(
+        "record.variables", fmt::format("{} variables", columns.size()),
+        fmt::format("the trace would need {:.1f} GB ({:.3g} steps); record fewer variables, a shorter "
+                    "duration or a larger dt",
+                    trace_bytes / 1e9, steps));
+}
+
+RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> extra_input) {
+  validate(e);
+  const Model& model = model_of(e);
+  const Integration integration = integration_of(e, model);
+  auto population = model.make_population(e.neuron, neurons, integration);
+  Stimulus stimulus(e.inputs, e.seed, integration.dt);
+  stimulus.resize(neurons);
+
+  RunResult result;
+  result.used = model.resolve(e.neuron);
+  result.method = integration.method;
+  result.steps = step_count(e);
+  result.duration = static_cast<double>(result.steps) * integration.dt;
+  result.spikes.assign(neurons, {});
+
+  const auto columns = recorded_columns(e, model);
+  const bool recording = !columns.empty() && !e.record.neurons.empty() && e.record.neurons.front() < neurons;
+  const std::size_t watched = recording ? e.record.neurons.front() : 0;
+  if (recording) {
+    result.trace.columns = e.record.variables;
+    result.trace.t.reserve(static_cast<std::size_t>(result.steps) + 1);
+    result.trace.values.assign(columns.size(), {});
+    for (auto& v : result.trace.values) v.reserve(static_cast<std::size_t>(result.steps) + 1);
+  }
+  const bool draw_spikes = recording && e.record.draw_spikes;
+
+  std::vector<double> held(neurons, 0.0);
+  const SmoothInput* smooth = stimulus.has_smooth() ? &stimulus : nullptr;
+  const int threads =
+      neurons >= 64 ? std::min<int>(omp_get_max_threads(), static_cast<int>(neurons / 32)) : 1;
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+
+#pragma omp parallel num_threads(threads)
+  {
+    const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+    const auto count = static_cast<std::size_t>(omp_get_num_threads());
+    const std::size_t begin = neurons * thread / count, end = neurons * (thread + 1) / count;
+    const bool records = recording && watched >= begin && watched < end;
+    std::size_t spikes_before = 0;
+    try {
+      auto fill_input = [&](std::int64_t step) {
+        for (std::size_t i = begin; i < end; ++i) held[i] = extra_input.empty() ? 0.0 : extra_input[i];
+        stimulus.add_held(step, begin, end, held);
+      };
+      auto record_row = [&](std::int64_t step) {
+        const double t = static_cast<double>(step) * integration.dt;
+        const bool spiked = draw_spikes && result.spikes[watched].size() > spikes_before;
+        spikes_before = result.spikes[watched].size();
+        result.trace.t.push_back(t);
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+          double value = columns[c] < 0 ? held[watched] + (smooth ? smooth->at(t) : 0.0)
+                                        : population->state(static_cast<std::size_t>(columns[c]), watched);
+          if (spiked && columns[c] == 0) value = e.record.spike_height;
+          result.trace.values[c].push_back(value);
+        }
+      };
+      for (std::int64_t step = 0; step < result.steps; ++step) {
+        const StepContext context{step, static_cast<double>(step) * integration.dt, integration.dt, smooth};
+        fill_input(step);
+        if (records) record_row(step);
+        population->advance(begin, end, context, held, result.spikes);
+      }
+      if (records) {
+        fill_input(result.steps);
+        record_row(result.steps);
+      }
+    } catch (...) {
+      errors[thread] = std::current_exception();
+    }
+  }
+  for (const auto& error : errors)
+    if (error) std::rethrow_exception(error);
+  return result;
+}
+
+}  // namespace lapicque

@@ -1,0 +1,138 @@
+#include "io/output.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "io/experiment_file.hpp"
+#include "lapicque/model.hpp"
+
+namespace lapicque::io {
+
+std::string number_text(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return fmt::format("{}", value);  // shortest round-trip representation
+}
+
+void write_spikes_csv(std::ostream& out, const SpikeTimes& spikes) {
+  out << "neuron,t_ms\n";
+  for (std::size_t i = 0; i < spikes.size(); ++i)
+    for (double t : spikes[i]) out << i << ',' << number_text(t) << '\n';
+}
+
+void write_trace_csv(std::ostream& out, const Trace& trace) {
+  out << "t_ms";
+  for (const auto& column : trace.columns) out << ',' << column;
+  out << '\n';
+  std::string line;
+  for (std::size_t row = 0; row < trace.t.size(); ++row) {
+    line = number_text(trace.t[row]);
+    for (const auto& values : trace.values) {
+      line += ',';
+      line += number_text(values[row]);
+    }
+    line += '\n';
+    out << line;
+  }
+}
+
+void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points) {
+  const bool analytic = !points.empty() && points.front().analytic_hz.has_value();
+  out << "I_pA,rate_hz" << (analytic ? ",analytic_hz" : "") << ",count_rate_hz,spikes,first_spike_ms\n";
+  for (const auto& p : points) {
+    out << number_text(p.current) << ',' << number_text(p.rate_hz);
+    if (analytic) out << ',' << number_text(p.analytic_hz.value_or(NAN));
+    out << ',' << number_text(p.count_rate_hz) << ',' << p.spikes << ',' << number_text(p.first_spike_ms)
+        << '\n';
+  }
+}
+
+namespace {
+nlohmann::json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+}  // namespace
+
+nlohmann::json summary_json(const Experiment& e, const RunResult& result, const SpikeStatistics& s,
+                            const std::string& source) {
+  nlohmann::json j;
+  j["experiment"] = source;
+  j["model"] = e.model;
+  j["method"] = std::string(method_name(result.method));
+  j["dt_ms"] = e.integration.dt;
+  j["duration_ms"] = result.duration;
+  j["steps"] = result.steps;
+  j["seed"] = e.seed;
+  if (result.method == Method::adaptive) {
+    j["rtol"] = e.integration.rtol;
+    j["atol"] = e.integration.atol;
+  }
+  j["spike_count"] = s.count;
+  j["rate_hz"] = number_or_null(s.rate_hz);
+  j["mean_isi_ms"] = number_or_null(s.mean_isi_ms);
+  j["isi_rate_hz"] = number_or_null(s.isi_rate_hz);
+  j["cv"] = number_or_null(s.cv);
+  j["first_spike_ms"] = number_or_null(s.first_spike_ms);
+  j["adaptation_index"] = number_or_null(s.adaptation_index);
+  const Model* model = find_model(e.model);
+  nlohmann::json parameters = nlohmann::json::object();
+  nlohmann::json units = nlohmann::json::object();
+  for (const auto& [name, value] : result.used) parameters[name] = number_or_null(value);
+  for (const auto& info : model->parameters()) units[std::string(info.name)] = std::string(info.unit);
+  j["parameters"] = parameters;
+  j["parameter_units"] = units;
+  j["input_unit"] = std::string(model->input_unit());
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const auto& spec : e.inputs) {
+    nlohmann::json input;
+    input["type"] = spec.type;
+    for (const auto& [key, value] : spec.values) {
+      if (spec.type == "file" && (key == "times" || key == "values")) continue;
+      std::visit([&](const auto& v) { input[key] = v; }, value);
+    }
+    inputs.push_back(input);
+  }
+  j["inputs"] = inputs;
+  return j;
+}
+
+void write_file(const std::string& path, const std::string& contents) {
+  if (path == "-") {
+    std::cout << contents;
+    return;
+  }
+  const std::filesystem::path target(path);
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary);
+    out << contents;
+    out.close();
+    if (!out) {
+      std::remove(partial.c_str());
+      throw UserError("cannot write " + path + " (disk full or no permission?)");
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(partial, target, error);
+  if (error) throw UserError("cannot write " + path + ": " + error.message());
+}
+
+void write_files(const std::string& directory,
+                 const std::vector<std::pair<std::string, std::string>>& files) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error) throw UserError("cannot create the output directory " + directory + ": " + error.message());
+  // Remove old results first so that a mix of old and new files can never be mistaken for a run.
+  for (const auto& [name, contents] : files)
+    std::filesystem::remove(std::filesystem::path(directory) / name, error);
+  for (const auto& [name, contents] : files)
+    write_file((std::filesystem::path(directory) / name).string(), contents);
+}
+
+}  // namespace lapicque::io
