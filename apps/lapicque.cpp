@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", run_options.out, "output directory (default out/<experiment name>)");
   run_cmd->add_flag("--raster", run_options.raster,
                     "print the spike train: | on a step with a spike, _ otherwise");
-  run_cmd->add_flag("--quiet", run_options.quiet, "print no summary");
+  run_cmd->add_flag("-q,--quiet", run_options.quiet, "print no summary");
 
   FiOptions fi_options;
   auto* fi_cmd =

@@ -24,6 +24,8 @@ struct StepContext {
   double t = 0;                         // [ms] t_n = n dt
   double dt = 0;                        // [ms]
   const SmoothInput* smooth = nullptr;  // nullptr: no smooth input
+  // [ms] t_{n+1}, computed as the next step's t is, so that steps tile time exactly.
+  double t_end() const { return static_cast<double>(step + 1) * dt; }
 };
 
 // Spike times of each neuron, in the order they happened.

@@ -28,6 +28,10 @@ concept HasOwnEuler = requires(const typename M::Params& p, double* y) {
 // physical; stop instead of looping.
 inline constexpr int max_spikes_per_step = 10000;
 
+// [ms] Below this step length the adaptive method accepts a step that reaches the spike level
+// even when its error estimate is large (the dynamics beyond the level do not matter).
+inline constexpr double event_resolution = 1e-9;
+
 template <class M>
 class NeuronStepper {
  public:
@@ -86,9 +90,17 @@ class NeuronStepper {
     for (int i = 1; i < N; ++i) y[i] += h * dy[i];
     y[0] = reset_level_;
   }
+  // End of the hold after a reset at the end of step n: t_ref later, put exactly on the grid when
+  // t_ref is a whole number of steps (so that the clamp ends with a step, as in the seed programs).
+  double release_time(const StepContext& c, double t_end) const {
+    const double steps = t_ref_ / c.dt, whole = std::round(steps);
+    if (std::abs(steps - whole) <= 1e-9 * std::max(1.0, steps))
+      return static_cast<double>(c.step + 1 + static_cast<std::int64_t>(whole)) * c.dt;
+    return t_end + t_ref_;
+  }
   void advance_euler(State& y, Clock& clock, const StepContext& c, const Input& input,
                      std::vector<double>& spikes) const {
-    const double t_end = c.t + c.dt;
+    const double t_end = c.t_end();
     const double I = input(c.t);
     double t = c.t;
     if (M::has_reset && clock.refractory_until > t) {
@@ -106,7 +118,7 @@ class NeuronStepper {
       spikes.push_back(t + fraction * h);
       if constexpr (M::has_reset) {
         M::reset(p_, y.data());
-        clock.refractory_until = t_end + t_ref_;
+        clock.refractory_until = release_time(c, t_end);
       }
     }
   }
@@ -114,7 +126,7 @@ class NeuronStepper {
   // ---- exact, rk4, adaptive: spikes located and reset at their time inside the step ----------
   void advance_continuous(State& y, Clock& clock, const StepContext& c, const Input& input,
                           std::vector<double>& spikes) const {
-    const double t_end = c.t + c.dt;
+    const double t_end = c.t_end();
     double t = c.t;
     int spikes_in_step = 0;
     while (t < t_end) {
@@ -262,14 +274,40 @@ class NeuronStepper {
     double t = t0;
     double h = clock.adaptive_step > 0 ? clock.adaptive_step : t1 - t0;
     int rejected = 0;
+    // Near AdEx's blow-up accepted steps shrink with the time left to the singularity and would
+    // never reach it; a step of event_resolution is tried instead, and taken if it crosses.
+    bool try_event_step = spikes != nullptr && M::has_reset;
     while (t < t1) {
       const double remaining = t1 - t;
-      const bool last = h >= remaining * (1 - 1e-12);
-      const double step = last ? remaining : h;
+      bool last = h >= remaining * (1 - 1e-12);
+      double step = last ? remaining : h;
+      const bool event_step = try_event_step && step < event_resolution && remaining > event_resolution;
+      if (event_step) {
+        step = event_resolution;
+        last = false;
+      }
       State k1, k7;
       f(t, y.data(), k1.data());
       double error = 0;
       const State y1 = dopri5_step<N>(f, t, y, k1, step, rtol, atol, error, k7);
+      if (!(error <= 1) && spikes != nullptr && M::has_reset && y1[0] >= level_ && y[0] < level_ &&
+          step <= event_resolution) {
+        // The step reaches the spike level but its error estimate sees the blow-up beyond it (AdEx's
+        // exponential, capped at V_peak). The spike is resolved to `event_resolution` in time:
+        // take the crossing on the cubic interpolant and stop there.
+        const auto cubic = [&](double s) { return hermite(y[0], y1[0], k1[0], k7[0], step, s) - level_; };
+        const double tau = find_crossing(cubic, 0.0, step, y[0] - level_, y1[0] - level_);
+        double unused = 0;
+        State k7b;
+        y = dopri5_step<N>(f, t, y, k1, tau, rtol, atol, unused, k7b);
+        *t_spike = t + tau;
+        clock.adaptive_step = std::max(h, 1e-6);
+        return true;
+      }
+      if (!(error <= 1) && event_step) {
+        try_event_step = false;  // no spike here: go on with the step the error asks for
+        continue;
+      }
       if (!(error <= 1)) {
         h = step * std::max(0.1, std::isfinite(error) ? 0.9 * std::pow(error, -0.2) : 0.1);
         if (h < 1e-14 * (1 + std::abs(t)) || ++rejected > 100000)
@@ -280,6 +318,7 @@ class NeuronStepper {
                           rtol, atol, t));
         continue;
       }
+      try_event_step = spikes != nullptr && M::has_reset;
       const double grow = error == 0 ? 5.0 : std::clamp(0.9 * std::pow(error, -0.2), 0.2, 5.0);
       if (!last || step * grow < h) h = step * grow;
       clock.adaptive_step = h;

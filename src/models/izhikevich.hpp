@@ -74,7 +74,8 @@ struct Izhikevich {
 
   template <std::size_t N>
   static Params resolve(Params p, const std::array<Field<Params>, N>& table, const Given<N>&) {
-    for (const auto& field : table) require_finite(field.name, p.*field.member, field.unit);
+    for (const auto& field : table)
+      if (field.member != &Params::U_m) require_finite(field.name, p.*field.member, field.unit);
     require(
         p.V_peak > p.c, "c", p.c, "mV",
         "must be < V_peak = " + format_double(p.V_peak) + " mV (the reset must lie below the spike cut-off)");
