@@ -27,8 +27,12 @@ TEST(Analysis, AdaptingTrainAndWindow) {
   const std::vector<double> spikes{10, 20, 40, 80, 160};
   const auto s = spike_statistics(spikes, 0, 200);
   EXPECT_NEAR(s.adaptation_index, 1.0 / 3.0, 1e-12);  // each ISI doubles: (2-1)/(2+1)
-  EXPECT_NEAR(s.cv, std::sqrt(((10 - 37.5) * (10 - 37.5) + (20 - 37.5) * (20 - 37.5) + (40 - 37.5) * (40 - 37.5) +
-                               (80 - 37.5) * (80 - 37.5)) / 3) / 37.5, 1e-12);
+  EXPECT_NEAR(s.cv,
+              std::sqrt(((10 - 37.5) * (10 - 37.5) + (20 - 37.5) * (20 - 37.5) + (40 - 37.5) * (40 - 37.5) +
+                         (80 - 37.5) * (80 - 37.5)) /
+                        3) /
+                  37.5,
+              1e-12);
   const auto late = spike_statistics(spikes, 30, 200);
   EXPECT_EQ(late.count, 3u);
   EXPECT_DOUBLE_EQ(late.first_spike_ms, 10);
@@ -50,27 +54,34 @@ TEST(Analysis, RateNonlinearities) {
   EXPECT_EQ(lif_rate_normalised_hz(1, 20, 2), 0);
   EXPECT_NEAR(lif_rate_normalised_hz(2, 20, 2), 1000 / (2 + 20 * std::log(2.0)), 1e-9);
   // The general LIF rate reduces to G[J] with E_L = V_reset = 0, V_th = 1, g_L = 1.
-  for (double J : {1.1, 2.0, 7.0}) EXPECT_NEAR(lif_rate_hz(J, 1, 20, 0, 1, 0, 2), lif_rate_normalised_hz(J, 20, 2), 1e-9);
+  for (double J : {1.1, 2.0, 7.0})
+    EXPECT_NEAR(lif_rate_hz(J, 1, 20, 0, 1, 0, 2), lif_rate_normalised_hz(J, 20, 2), 1e-9);
 }
 
 TEST(Analysis, FiCurveOfLifHasTheClosedFormBesideIt) {
-  const auto e = experiment("lif", {{"tau_m", 10}, {"g_L", 10}, {"E_L", -75}, {"V_th", -55}, {"V_reset", -75}, {"t_ref", 2}},
-                            {{"constant", {{"amplitude", 1e6}}}}, 0.1, 1000, Method::exact);
+  const auto e = experiment(
+      "lif", {{"tau_m", 10}, {"g_L", 10}, {"E_L", -75}, {"V_th", -55}, {"V_reset", -75}, {"t_ref", 2}},
+      {{"constant", {{"amplitude", 1e6}}}}, 0.1, 1000, Method::exact);
   const auto currents = current_range(0, 600, 25);
   ASSERT_EQ(currents.size(), 25u);
   const auto points = fi_curve(e, currents, 100);
   for (const auto& p : points) {
     ASSERT_TRUE(p.analytic_hz.has_value());
-    if (p.current <= 200) EXPECT_EQ(p.spikes, 0u) << p.current;  // rheobase g_L (V_th - E_L) = 200 pA
-    else EXPECT_NEAR(p.rate_hz, *p.analytic_hz, 1e-9 * *p.analytic_hz) << p.current;
+    if (p.current <= 200)
+      EXPECT_EQ(p.spikes, 0u) << p.current;  // rheobase g_L (V_th - E_L) = 200 pA
+    else {
+      EXPECT_NEAR(p.rate_hz, *p.analytic_hz, 1e-9 * *p.analytic_hz) << p.current;
+    }
   }
-  const auto adex = fi_curve(experiment("adex", {}, {}, 0.1, 300, Method::adaptive), current_range(0, 1000, 500), 0);
+  const auto adex =
+      fi_curve(experiment("adex", {}, {}, 0.1, 300, Method::adaptive), current_range(0, 1000, 500), 0);
   EXPECT_FALSE(adex.front().analytic_hz.has_value());
   EXPECT_GT(adex.back().rate_hz, 0);
 }
 
 TEST(Analysis, RheobaseOfLif) {
-  const auto e = experiment("lif", {{"tau_m", 10}, {"g_L", 25}, {"E_L", -70}, {"V_th", -55}}, {}, 0.1, 1000, Method::exact, {});
+  const auto e = experiment("lif", {{"tau_m", 10}, {"g_L", 25}, {"E_L", -70}, {"V_th", -55}}, {}, 0.1, 1000,
+                            Method::exact, {});
   const auto found = rheobase(e, 0, 1000, 0.01);
   ASSERT_TRUE(found.has_value());
   // Within a finite window the neuron needs slightly more than g_L (V_th - E_L) = 375 pA.

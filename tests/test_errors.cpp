@@ -57,7 +57,9 @@ std::string replace(std::string text, const std::string& from, const std::string
 
 #define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "message: " << (text)
 
-TEST_F(BadInput, GoodFileLoads) { EXPECT_NO_THROW(io::load_experiment(write(good))); }
+TEST_F(BadInput, GoodFileLoads) {
+  EXPECT_NO_THROW(io::load_experiment(write(good)));
+}
 
 TEST_F(BadInput, UnknownModelSuggestsNearest) {
   const auto m = message(replace(good, "\"lif\"", "\"lfi\""));
@@ -130,7 +132,8 @@ TEST_F(BadInput, StepTooCoarseForTheMethod) {
 }
 
 TEST_F(BadInput, WrongMethodForModel) {
-  const auto m = message(replace(replace(good, "\"lif\"", "\"adex\""), "dt = 0.1", "dt = 0.1\nmethod = \"exact\""));
+  const auto m =
+      message(replace(replace(good, "\"lif\"", "\"adex\""), "dt = 0.1", "dt = 0.1\nmethod = \"exact\""));
   EXPECT_HAS(m, "experiment.toml:3");
   EXPECT_HAS(m, "method = \"exact\"");
   const auto unknown = message(replace(good, "dt = 0.1", "dt = 0.1\nmethod = \"rk45\""));
@@ -162,7 +165,8 @@ TEST_F(BadInput, MissingInputFile) {
 
 // The command line: exit status and no output files that look complete.
 int run_cli(const std::string& arguments) {
-  const int status = std::system((std::string(LAPICQUE_BINARY) + " " + arguments + " > /dev/null 2>&1").c_str());
+  const int status =
+      std::system((std::string(LAPICQUE_BINARY) + " " + arguments + " > /dev/null 2>&1").c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

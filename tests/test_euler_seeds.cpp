@@ -44,8 +44,11 @@ TEST(EulerSeeds, Seed003ProgramStepForStep) {
       }
     }
     EXPECT_EQ(spike_index, program_spikes);
-    if (r_i == 10.0) EXPECT_EQ(program_spikes, 0u);  // E_L + R I = -60 mV stays below -55 mV
-    else EXPECT_GT(program_spikes, 10u);
+    if (r_i == 10.0)
+      EXPECT_EQ(program_spikes, 0u);  // E_L + R I = -60 mV stays below -55 mV
+    else {
+      EXPECT_GT(program_spikes, 10u);
+    }
   }
 }
 
@@ -53,12 +56,13 @@ TEST(EulerSeeds, Seed003ProgramStepForStep) {
 // grid point a held neuron is set to V_reset; else V >= threshold is a spike, V = V_reset, w += b
 // and the hold counter is set to t_ref/dt; then V and w take an Euler step with I sampled there.
 struct Seed004 {
-  double V_th = -55, V_reset = -75, tau_m = 10, g_L = 10, V_init = -65, E_L = -75, t_ref = 2, T = 400, dt = 0.1;
+  double V_th = -55, V_reset = -75, tau_m = 10, g_L = 10, V_init = -65, E_L = -75, t_ref = 2, T = 400,
+         dt = 0.1;
   double Delta_T = 1, a = 6, b = 10, tau_w = 100, V_peak = 0;
 };
 
-void seed004_program(const Seed004& p, const std::string& model, const std::vector<double>& I, std::vector<double>& v,
-                     std::vector<double>& w) {
+void seed004_program(const Seed004& p, const std::string& model, const std::vector<double>& I,
+                     std::vector<double>& v, std::vector<double>& w) {
   const std::size_t Lt = I.size();
   v.assign(Lt, 0);
   w.assign(Lt, 0);
@@ -93,7 +97,7 @@ TEST(EulerSeeds, Seed004ProgramsStepForStep) {
   };
   for (const std::string model : {"lif", "alif", "adex"}) {
     for (const auto& input : inputs) {
-      ParamValues params{{"V_th", p.V_th}, {"V_reset", p.V_reset}, {"tau_m", p.tau_m}, {"g_L", p.g_L},
+      ParamValues params{{"V_th", p.V_th},  {"V_reset", p.V_reset}, {"tau_m", p.tau_m}, {"g_L", p.g_L},
                          {"V_m", p.V_init}, {"E_L", p.E_L},         {"t_ref", p.t_ref}};
       if (model != "lif") {
         params.insert(params.end(), {{"a", p.a}, {"b", p.b}, {"tau_w", p.tau_w}});
@@ -111,7 +115,8 @@ TEST(EulerSeeds, Seed004ProgramsStepForStep) {
       // amplifies those last-digit differences, hence its wider bound.
       const double tolerance = model == "adex" ? 1e-6 : 1e-10;
       for (std::size_t k = 0; k + 1 < v.size(); ++k) {
-        ASSERT_NEAR(r.trace.values[0][k], v[k], tolerance) << model << " " << input[0].type << " t " << r.trace.t[k];
+        ASSERT_NEAR(r.trace.values[0][k], v[k], tolerance)
+            << model << " " << input[0].type << " t " << r.trace.t[k];
         if (model != "lif") {
           ASSERT_NEAR(r.trace.values[2][k], w[k], tolerance) << model << " " << input[0].type;
         }
@@ -126,8 +131,10 @@ TEST(EulerSeeds, Seed004ProgramsStepForStep) {
 // reset's grid placement, an O(dt) error that jumps with the fraction of the step.)
 TEST(EulerSeeds, ConvergesAtFirstOrder) {
   for (const std::string model : {"lif", "alif"}) {
-    const ParamValues params{{"tau_m", 10}, {"g_L", 10}, {"E_L", -75}, {"V_th", -55}, {"V_reset", -75}, {"t_ref", 2}};
-    const std::vector<InputSpec> input{{"sine", {{"amplitude", 100.0}, {"frequency", 20.0}, {"offset", 300.0}}}};
+    const ParamValues params{{"tau_m", 10}, {"g_L", 10},      {"E_L", -75},
+                             {"V_th", -55}, {"V_reset", -75}, {"t_ref", 2}};
+    const std::vector<InputSpec> input{
+        {"sine", {{"amplitude", 100.0}, {"frequency", 20.0}, {"offset", 300.0}}}};
     auto reference = experiment(model, params, input, 0.04, 60, Method::adaptive);
     reference.integration.rtol = 1e-12;
     reference.integration.atol = 1e-12;
@@ -137,7 +144,8 @@ TEST(EulerSeeds, ConvergesAtFirstOrder) {
     for (double dt : {0.04, 0.02, 0.01, 0.005}) {
       const RunResult r = run(experiment(model, params, input, dt, 60, Method::euler));
       spike_errors.push_back(std::abs(r.spikes[0].at(0) - t1));
-      voltage_errors.push_back(std::abs(r.trace.values[0].at(static_cast<std::size_t>(std::lround(6 / dt))) - V6));
+      voltage_errors.push_back(
+          std::abs(r.trace.values[0].at(static_cast<std::size_t>(std::lround(6 / dt))) - V6));
     }
     for (const auto& errors : {spike_errors, voltage_errors}) {
       for (std::size_t k = 1; k < errors.size(); ++k) {

@@ -22,7 +22,8 @@ TEST(HodgkinHuxleyBrian2, SpikeTimesUnderConstantCurrents) {
   for (const auto& [current, times] : expected) {
     const auto r = run(experiment("hh", {}, {constant_input(current)}, 0.01, 100, Method::adaptive, {}));
     ASSERT_EQ(r.spikes[0].size(), times.size()) << current << " pA";
-    for (std::size_t k = 0; k < times.size(); ++k) EXPECT_NEAR(r.spikes[0][k], times[k], 1e-4) << current << " pA";
+    for (std::size_t k = 0; k < times.size(); ++k)
+      EXPECT_NEAR(r.spikes[0][k], times[k], 1e-4) << current << " pA";
   }
 }
 

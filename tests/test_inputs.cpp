@@ -11,9 +11,13 @@
 namespace lapicque {
 namespace {
 
-double value_at(const InputSpec& spec, double t) { return Stimulus({spec}, 1, 0.1).at(t); }
+double value_at(const InputSpec& spec, double t) {
+  return Stimulus({spec}, 1, 0.1).at(t);
+}
 
-TEST(Inputs, Constant) { EXPECT_EQ(value_at({"constant", {{"amplitude", 5.0}}}, 123), 5); }
+TEST(Inputs, Constant) {
+  EXPECT_EQ(value_at({"constant", {{"amplitude", 5.0}}}, 123), 5);
+}
 
 TEST(Inputs, StepWindowAndLists) {
   const InputSpec window{"step", {{"start", 10.0}, {"stop", 20.0}, {"amplitude", 3.0}}};
@@ -21,7 +25,8 @@ TEST(Inputs, StepWindowAndLists) {
   EXPECT_EQ(value_at(window, 10), 3);
   EXPECT_EQ(value_at(window, 19.999), 3);
   EXPECT_EQ(value_at(window, 20), 0);
-  const InputSpec lists{"step", {{"times", std::vector<double>{5, 10, 15}}, {"amplitudes", std::vector<double>{1, -2, 0}}}};
+  const InputSpec lists{
+      "step", {{"times", std::vector<double>{5, 10, 15}}, {"amplitudes", std::vector<double>{1, -2, 0}}}};
   EXPECT_EQ(value_at(lists, 4), 0);
   EXPECT_EQ(value_at(lists, 5), 1);
   EXPECT_EQ(value_at(lists, 12), -2);
@@ -29,14 +34,16 @@ TEST(Inputs, StepWindowAndLists) {
 }
 
 TEST(Inputs, PulseTrains) {
-  const InputSpec train{"pulses", {{"amplitude", 7.0}, {"width", 2.0}, {"start", 10.0}, {"interval", 20.0}, {"count", 3.0}}};
+  const InputSpec train{
+      "pulses", {{"amplitude", 7.0}, {"width", 2.0}, {"start", 10.0}, {"interval", 20.0}, {"count", 3.0}}};
   EXPECT_EQ(value_at(train, 9.9), 0);
   EXPECT_EQ(value_at(train, 10), 7);
   EXPECT_EQ(value_at(train, 11.9), 7);
   EXPECT_EQ(value_at(train, 12), 0);
   EXPECT_EQ(value_at(train, 50.5), 7);
   EXPECT_EQ(value_at(train, 70.5), 0);  // only three pulses
-  const InputSpec listed{"pulses", {{"amplitude", 1.0}, {"width", 0.5}, {"times", std::vector<double>{3, 1}}}};
+  const InputSpec listed{"pulses",
+                         {{"amplitude", 1.0}, {"width", 0.5}, {"times", std::vector<double>{3, 1}}}};
   EXPECT_EQ(value_at(listed, 1.2), 1);
   EXPECT_EQ(value_at(listed, 2), 0);
   EXPECT_EQ(value_at(listed, 3.4), 1);
@@ -56,7 +63,8 @@ TEST(Inputs, SineExpressesSeed004) {
 
 TEST(Inputs, RampExpressesSeed004AndIzhikevichClass2) {
   EXPECT_NEAR(value_at({"ramp", {{"slope", 10.0}}}, 37.5), 375, 1e-12);
-  const std::vector<InputSpec> class2{{"constant", {{"amplitude", -0.5}}}, {"ramp", {{"slope", 0.015}, {"start", 30.0}}}};
+  const std::vector<InputSpec> class2{{"constant", {{"amplitude", -0.5}}},
+                                      {"ramp", {{"slope", 0.015}, {"start", 30.0}}}};
   const Stimulus sum(class2, 1, 0.25);
   EXPECT_NEAR(sum.at(20), -0.5, 1e-12);
   EXPECT_NEAR(sum.at(130), -0.5 + 0.015 * 100, 1e-12);
@@ -108,16 +116,22 @@ TEST(Inputs, OrnsteinUhlenbeckIsStationaryWithItsCorrelationTime) {
 }
 
 TEST(Inputs, FileSeriesInterpolates) {
-  const InputSpec linear{"file", {{"times", std::vector<double>{0, 10}}, {"values", std::vector<double>{0, 100}}}};
+  const InputSpec linear{"file",
+                         {{"times", std::vector<double>{0, 10}}, {"values", std::vector<double>{0, 100}}}};
   EXPECT_NEAR(value_at(linear, 2.5), 25, 1e-12);
   EXPECT_EQ(value_at(linear, 11), 0);
   const InputSpec step{"file",
-                       {{"times", std::vector<double>{0, 10}}, {"values", std::vector<double>{0, 100}}, {"interpolation", std::string("step")}}};
+                       {{"times", std::vector<double>{0, 10}},
+                        {"values", std::vector<double>{0, 100}},
+                        {"interpolation", std::string("step")}}};
   EXPECT_EQ(value_at(step, 9.9), 0);
 }
 
 TEST(Inputs, SeveralInputsAreSummed) {
-  const Stimulus sum({{"constant", {{"amplitude", 5.0}}}, {"ramp", {{"slope", 1.0}}}, {"step", {{"start", 2.0}, {"amplitude", 3.0}}}}, 1, 0.1);
+  const Stimulus sum({{"constant", {{"amplitude", 5.0}}},
+                      {"ramp", {{"slope", 1.0}}},
+                      {"step", {{"start", 2.0}, {"amplitude", 3.0}}}},
+                     1, 0.1);
   EXPECT_NEAR(sum.at(4), 5 + 4 + 3, 1e-12);
 }
 
@@ -139,7 +153,8 @@ TEST(Inputs, BadSettingsAreNamed) {
   EXPECT_THROW(Stimulus({{"step", {{"start", 1.0}}}}, 1, 0.1), ParameterError);  // amplitude missing
   EXPECT_THROW(Stimulus({{"noise", {{"sigma", -1.0}}}}, 1, 0.1), ParameterError);
   EXPECT_THROW(Stimulus({{"ou", {{"sigma", 1.0}, {"tau", 0.0}}}}, 1, 0.1), ParameterError);
-  EXPECT_THROW(Stimulus({{"pulses", {{"amplitude", 1.0}, {"width", 5.0}, {"interval", 2.0}}}}, 1, 0.1), ParameterError);
+  EXPECT_THROW(Stimulus({{"pulses", {{"amplitude", 1.0}, {"width", 5.0}, {"interval", 2.0}}}}, 1, 0.1),
+               ParameterError);
 }
 
 }  // namespace

@@ -31,8 +31,9 @@ TEST(LifClosedForm, SubthresholdTrajectoryMatchesToANanovolt) {
 
 TEST(LifClosedForm, NestDcAccuracyCase) {
   // NEST's iaf_ps_dc_accuracy: E_L 0, V(0) 0, I 1000 pA, tau_m 10 ms, C_m 250 pF.
-  const auto e = experiment("lif", {{"tau_m", 10}, {"C_m", 250}, {"E_L", 0}, {"V_reset", 0}, {"V_th", 1e6}, {"V_m", 0}},
-                            {constant_input(1000)}, 0.1, 500, Method::exact);
+  const auto e =
+      experiment("lif", {{"tau_m", 10}, {"C_m", 250}, {"E_L", 0}, {"V_reset", 0}, {"V_th", 1e6}, {"V_m", 0}},
+                 {constant_input(1000)}, 0.1, 500, Method::exact);
   const RunResult r = run(e);
   const auto at = [&](double t) { return r.trace.values[0][static_cast<std::size_t>(std::lround(t / 0.1))]; };
   const double V_inf = 1000.0 / 25.0;
@@ -60,15 +61,21 @@ TEST(LifClosedForm, FirstSpikeAndRateToRelativeNanoPrecision) {
       const double rate = lif_rate_hz(I, g_L, tau, E_L, V_th, V_reset, t_ref);
       const double isi = 1000 / rate;
       const double duration = std::ceil((first + 4 * isi + 1) / dt) * dt;
-      const auto e = experiment(
-          "lif", {{"tau_m", tau}, {"g_L", g_L}, {"E_L", E_L}, {"V_th", V_th}, {"V_reset", V_reset}, {"t_ref", t_ref}},
-          {constant_input(I)}, dt, duration, Method::exact, {});
+      const auto e = experiment("lif",
+                                {{"tau_m", tau},
+                                 {"g_L", g_L},
+                                 {"E_L", E_L},
+                                 {"V_th", V_th},
+                                 {"V_reset", V_reset},
+                                 {"t_ref", t_ref}},
+                                {constant_input(I)}, dt, duration, Method::exact, {});
       const RunResult r = run(e);
       const auto& spikes = r.spikes[0];
       ASSERT_GE(spikes.size(), 4u) << "I = " << I;
       EXPECT_LT(relative(spikes[0], first), 1e-9) << "I = " << I << " dt " << dt;
       for (std::size_t k = 1; k < spikes.size(); ++k)
-        EXPECT_LT(relative(spikes[k] - spikes[k - 1], isi), 1e-9) << "I = " << I << " dt " << dt << " ISI " << k;
+        EXPECT_LT(relative(spikes[k] - spikes[k - 1], isi), 1e-9)
+            << "I = " << I << " dt " << dt << " ISI " << k;
       const SpikeStatistics stats = spike_statistics(spikes, spikes[0], r.duration);
       EXPECT_LT(relative(stats.isi_rate_hz, rate), 1e-9);
       const auto analytic = find_model("lif")->analytic_rate_hz(e.neuron, I);
@@ -80,8 +87,8 @@ TEST(LifClosedForm, FirstSpikeAndRateToRelativeNanoPrecision) {
 
 TEST(LifClosedForm, BelowRheobaseNeverFires) {
   const double rheobase = 25 * 15.0;
-  const auto e = experiment("lif", {{"tau_m", 10}, {"g_L", 25}}, {constant_input(rheobase * (1 - 1e-9))}, 0.1, 2000,
-                            Method::exact, {});
+  const auto e = experiment("lif", {{"tau_m", 10}, {"g_L", 25}}, {constant_input(rheobase * (1 - 1e-9))}, 0.1,
+                            2000, Method::exact, {});
   EXPECT_TRUE(run(e).spikes[0].empty());
   EXPECT_EQ(*find_model("lif")->analytic_rate_hz(e.neuron, rheobase), 0.0);
 }
@@ -95,7 +102,9 @@ TEST(LifClosedForm, VoltageHeldAtResetForExactlyTheRefractoryPeriod) {
   for (std::size_t k = 0; k < r.trace.t.size(); ++k) {
     const double t = r.trace.t[k];
     for (double spike : r.spikes[0]) {
-      if (t >= spike && t <= spike + t_ref) ASSERT_EQ(r.trace.values[0][k], -72) << "t " << t;
+      if (t >= spike && t <= spike + t_ref) {
+        ASSERT_EQ(r.trace.values[0][k], -72) << "t " << t;
+      }
       if (t > spike + t_ref && t < spike + t_ref + 0.1) {
         const double expected = -72 + (-70 + 32 + 72) * -std::expm1(-(t - spike - t_ref) / 10);
         ASSERT_NEAR(r.trace.values[0][k], expected, 1e-9) << "released at t " << t;
@@ -108,8 +117,8 @@ TEST(LifClosedForm, NormalisedLifMatchesSeed002ResponseCurve) {
   for (double tau_rc : {20.0, 50.0}) {
     for (double tau_ref : {1.0, 2.0, 5.0}) {
       for (double J : {1.05, 1.5, 2.0, 4.0, 10.0}) {
-        const auto e = experiment("lif_norm", {{"tau_rc", tau_rc}, {"tau_ref", tau_ref}}, {constant_input(J)}, 0.1, 2000,
-                                  Method::exact, {});
+        const auto e = experiment("lif_norm", {{"tau_rc", tau_rc}, {"tau_ref", tau_ref}}, {constant_input(J)},
+                                  0.1, 2000, Method::exact, {});
         const RunResult r = run(e);
         ASSERT_GE(r.spikes[0].size(), 3u);
         const SpikeStatistics s = spike_statistics(r.spikes[0], r.spikes[0][0], r.duration);

@@ -12,10 +12,12 @@ namespace {
 
 using testing::experiment;
 
-const ParamValues lif{{"tau_m", 10}, {"g_L", 25}, {"E_L", -70}, {"V_th", -55}, {"V_reset", -70}, {"t_ref", 2}};
+const ParamValues lif{{"tau_m", 10}, {"g_L", 25},      {"E_L", -70},
+                      {"V_th", -55}, {"V_reset", -70}, {"t_ref", 2}};
 
 Experiment noisy(double dt, std::uint64_t seed, double duration = 2000, double mean = 300) {
-  auto e = experiment("lif", lif, {{"noise", {{"mean", mean}, {"sigma", 300.0}}}}, dt, duration, Method::exact, {});
+  auto e = experiment("lif", lif, {{"noise", {{"mean", mean}, {"sigma", 300.0}}}}, dt, duration,
+                      Method::exact, {});
   e.seed = seed;
   return e;
 }
@@ -60,7 +62,8 @@ TEST(Noise, RateAndCvAgreeAcrossDt) {
       rates.push_back(s.rate_hz);
       cvs.push_back(s.cv);
     }
-    for (auto [values, mean, se] : {std::tuple{&rates, &rate_mean, &rate_se}, std::tuple{&cvs, &cv_mean, &cv_se}}) {
+    for (auto [values, mean, se] :
+         {std::tuple{&rates, &rate_mean, &rate_se}, std::tuple{&cvs, &cv_mean, &cv_se}}) {
       double m = 0, v = 0;
       for (double x : *values) m += x;
       m /= static_cast<double>(neurons);
@@ -74,7 +77,8 @@ TEST(Noise, RateAndCvAgreeAcrossDt) {
   EXPECT_GT(cv_mean[0], 0.3);
   EXPECT_LT(std::abs(rate_mean[0] - rate_mean[1]), 4 * std::hypot(rate_se[0], rate_se[1]))
       << rate_mean[0] << " vs " << rate_mean[1];
-  EXPECT_LT(std::abs(cv_mean[0] - cv_mean[1]), 4 * std::hypot(cv_se[0], cv_se[1])) << cv_mean[0] << " vs " << cv_mean[1];
+  EXPECT_LT(std::abs(cv_mean[0] - cv_mean[1]), 4 * std::hypot(cv_se[0], cv_se[1]))
+      << cv_mean[0] << " vs " << cv_mean[1];
 }
 
 }  // namespace

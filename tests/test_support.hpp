@@ -8,10 +8,13 @@
 
 namespace lapicque::testing {
 
-inline InputSpec constant_input(double amplitude) { return {"constant", {{"amplitude", amplitude}}}; }
+inline InputSpec constant_input(double amplitude) {
+  return {"constant", {{"amplitude", amplitude}}};
+}
 
 inline Experiment experiment(const std::string& model, ParamValues params, std::vector<InputSpec> inputs,
-                             double dt, double duration, Method method, std::vector<std::string> record = {"V_m"}) {
+                             double dt, double duration, Method method,
+                             std::vector<std::string> record = {"V_m"}) {
   Experiment e;
   e.model = model;
   e.neuron = std::move(params);
@@ -24,6 +27,8 @@ inline Experiment experiment(const std::string& model, ParamValues params, std::
   return e;
 }
 
-inline double relative(double a, double b) { return std::abs(a - b) / std::abs(b); }
+inline double relative(double a, double b) {
+  return std::abs(a - b) / std::abs(b);
+}
 
 }  // namespace lapicque::testing

@@ -38,19 +38,22 @@ class ModelPopulation : public Population {
       Vec<N> y;
       for (int k = 0; k < N; ++k) y[k] = state_[k][i];
       stepper_.advance(y, clocks_[i], context, held[i], spikes[i]);
-      for (int k = 0; k < N; ++k) {
-        if (!std::isfinite(y[k]))
-          throw SimulationError(
-              fmt::format("neuron {}: {} became {} in the step from t = {} ms: the integration diverged; use "
-                          "a smaller dt or "
-                          "method = \"adaptive\", and check the parameters and input",
-                          i, M::state[k].name, y[k], context.t));
-        state_[k][i] = y[k];
-      }
+      check_finite(y, i, context);
+      for (int k = 0; k < N; ++k) state_[k][i] = y[k];
     }
   }
 
  protected:
+  void check_finite(const Vec<N>& y, std::size_t neuron, const StepContext& context) const {
+    for (int k = 0; k < N; ++k)
+      if (!std::isfinite(y[k]))
+        throw SimulationError(
+            fmt::format("neuron {}: {} became {} in the step from t = {} ms: the integration diverged; use a "
+                        "smaller dt or "
+                        "method = \"adaptive\", and check the parameters and input",
+                        neuron, M::state[k].name, y[k], context.t));
+  }
+
   Params params_;
   Stepper stepper_;
   std::array<std::vector<double>, N> state_;

@@ -137,7 +137,9 @@ class NeuronStepper {
         continue;
       }
       double t_spike = 0;
-      if (!evolve_free(y, clock, t, t_end, input, spikes, t_spike)) break;
+      // A whole free step is exactly dt long (fast kernels use the same propagator).
+      const double h = t == c.t ? c.dt : t_end - t;
+      if (!evolve_free(y, clock, t, t_end, h, input, spikes, t_spike)) break;
       spikes.push_back(t_spike);
       M::reset(p_, y.data());
       clock.refractory_until = t_spike + t_ref_;
@@ -186,12 +188,12 @@ class NeuronStepper {
   // Evolves y from t0 towards t1. For models with a reset, stops at the first time V reaches the
   // spike level: returns true with y the state there and t_spike its time. Models without reset
   // (hh) record each upward crossing in `spikes` and go on to t1.
-  bool evolve_free(State& y, Clock& clock, double t0, double t1, const Input& input,
+  bool evolve_free(State& y, Clock& clock, double t0, double t1, double h, const Input& input,
                    std::vector<double>& spikes, double& t_spike) const {
     switch (integration_.method) {
       case Method::exact:
         if constexpr (requires { M::exact_propagate(p_, y.data(), 0.0, 0.0); }) {
-          return exact_free(y, t0, t1, input(t0), t_spike);
+          return exact_free(y, t0, h, input(t0), t_spike);
         }
         return false;
       case Method::rk4: {
@@ -205,9 +207,8 @@ class NeuronStepper {
     }
   }
 
-  bool exact_free(State& y, double t0, double t1, double I, double& t_spike) const {
+  bool exact_free(State& y, double t0, double h, double I, double& t_spike) const {
     if constexpr (requires { M::exact_crossing(p_, y.data(), 0.0, 0.0); }) {
-      const double h = t1 - t0;
       State y1 = y;
       M::exact_propagate(p_, y1.data(), I, h);
       if (y1[0] >= level_) {

@@ -134,7 +134,10 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
     const bool records = recording && watched >= begin && watched < end;
     std::size_t spikes_before = 0;
     try {
+      // Without random inputs the held part never changes: fill it once.
+      const bool refill = stimulus.has_held();
       auto fill_input = [&](std::int64_t step) {
+        if (step > 0 && !refill) return;
         for (std::size_t i = begin; i < end; ++i) held[i] = extra_input.empty() ? 0.0 : extra_input[i];
         stimulus.add_held(step, begin, end, held);
       };

@@ -73,7 +73,7 @@ struct Lif {
 
   // Exact propagation over h [ms] under a constant input.
   static void exact_propagate(const Params& p, double* y, double I, double h) {
-    const double V_inf = p.E_L + I / p.g_L;
+    const double V_inf = p.E_L + I * (1 / p.g_L);  // as the vectorised kernel computes it
     y[0] = V_inf + (y[0] - V_inf) * std::exp(-h / p.tau_m);
   }
   // Time after which V, starting at y, reaches V_th under constant I; called only when it does

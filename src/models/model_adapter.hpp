@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/lif_exact_population.hpp"
 #include "core/model_population.hpp"
 #include "lapicque/model.hpp"
 #include "models/model_support.hpp"
@@ -82,6 +83,10 @@ class ModelAdapter final : public Model {
   std::unique_ptr<Population> make_population(const ParamValues& given, std::size_t size,
                                               const Integration& integration) const override {
     check_integration(given, integration);
+    if constexpr (std::is_base_of_v<Lif, M>) {
+      if (integration.method == Method::exact)
+        return std::make_unique<core::LifExactPopulation<M>>(resolve_params(given), size, integration);
+    }
     return std::make_unique<core::ModelPopulation<M>>(resolve_params(given), size, integration);
   }
 
