@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -25,6 +26,7 @@ struct FiOptions {
   std::string experiment, out = "-";
   std::vector<std::string> overrides;
   double from = 0, to = 0, step = 0, skip = 0;
+  bool timing = false;
 };
 
 struct CurveOptions {
@@ -85,7 +87,12 @@ int command_fi(const FiOptions& o) {
   std::vector<FiPoint> points;
   try {
     currents = current_range(o.from, o.to, o.step);
+    const auto start = std::chrono::steady_clock::now();
     points = fi_curve(loaded.experiment, currents, o.skip);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    if (o.timing)
+      std::cerr << fmt::format("simulation_seconds={:.6f} currents={} duration_ms={}\n", elapsed.count(),
+                               currents.size(), loaded.experiment.duration);
   } catch (const ParameterError& error) {
     throw io::UserError(error.key() + " = " + error.value() + ": " + error.allowed());
   }
@@ -187,6 +194,7 @@ int main(int argc, char** argv) {
   fi_cmd->add_option("--skip", fi_options.skip, "transient to leave out of the rate [ms]");
   fi_cmd->add_option("--out", fi_options.out, "output CSV file (default: standard output)");
   fi_cmd->add_option("--set", fi_options.overrides, "override a setting: key=value");
+  fi_cmd->add_flag("--timing", fi_options.timing, "print the simulation's wall-clock time to standard error");
 
   CurveOptions curve_options;
   auto* curve_cmd = app.add_subcommand("curve", "a rate nonlinearity of seed 002 as a table (CSV J,rate)");

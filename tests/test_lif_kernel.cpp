@@ -48,6 +48,35 @@ TEST(LifKernel, MatchesTheReferenceStepperBitForBit) {
   }
 }
 
+TEST(LifKernel, LeapingFromSpikeToSpikeMatchesStepping) {
+  models::Lif::Params p;
+  p.t_ref = 1.73;
+  p.V_reset = -75;
+  p.V_m = -60;
+  const double dt = 0.1;
+  const std::size_t n = 120;
+  const Integration integration{Method::exact, dt, 1e-8, 1e-10};
+  core::LifExactPopulation<models::Lif> stepped(p, n, integration), leapt(p, n, integration);
+  SpikeTimes stepped_spikes(n), leapt_spikes(n);
+  std::vector<double> held(n);
+  for (std::size_t i = 0; i < n; ++i) held[i] = 8.0 * static_cast<double>(i);  // 0 .. 952 pA
+  const std::int64_t steps = 5000;
+  for (std::int64_t step = 0; step < steps; ++step)
+    stepped.advance(0, n, {step, static_cast<double>(step) * dt, dt, nullptr}, held, stepped_spikes);
+  // In two leaps, to check that a leap can start inside a refractory hold.
+  ASSERT_TRUE(leapt.leap(0, n, 0, 1234, dt, 0.0, held, leapt_spikes));
+  ASSERT_TRUE(leapt.leap(0, n, 1234, steps, dt, 0.0, held, leapt_spikes));
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(leapt_spikes[i].size(), stepped_spikes[i].size()) << "neuron " << i;
+    for (std::size_t k = 0; k < leapt_spikes[i].size(); ++k)
+      EXPECT_NEAR(leapt_spikes[i][k], stepped_spikes[i][k], 1e-12 * stepped_spikes[i][k]) << "neuron " << i;
+    EXPECT_NEAR(leapt.state(0, i), stepped.state(0, i), 1e-9) << "neuron " << i;
+    if (!leapt_spikes[i].empty()) {
+      EXPECT_NEAR(leapt.refractory_until(i), stepped.refractory_until(i), 1e-9) << "neuron " << i;
+    }
+  }
+}
+
 TEST(LifKernel, ReportsAStateThatIsNoLongerFinite) {
   models::Lif::Params p;
   p.V_m = p.E_L;

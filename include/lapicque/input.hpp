@@ -53,6 +53,8 @@ class Stimulus final : public SmoothInput {
 
   double at(double t_ms) const override;
   bool has_smooth() const { return !smooth_.empty(); }
+  // True when the whole input is the same at all times (only `constant` inputs).
+  bool is_constant() const;
   bool has_held() const { return !held_.empty(); }
 
   // Adds the held part of step `step` for neurons [begin, end) to out[i]. Random sources draw

@@ -74,6 +74,53 @@ class LifExactPopulation final : public ModelPopulation<M> {
     }
   }
 
+  // Under a constant input the LIF's next spike has a closed form: jump from spike to spike.
+  bool leap(std::size_t begin, std::size_t end, std::int64_t from, std::int64_t to, double dt, double smooth,
+            std::span<const double> held, SpikeTimes& spikes) override {
+    const auto& p = this->params_;
+    const double t_from = static_cast<double>(from) * dt, t_to = static_cast<double>(to) * dt;
+    const double spike_limit = max_spikes_per_step * static_cast<double>(to - from);
+    double* V = this->state_[0].data();
+    for (std::size_t i = begin; i < end; ++i) {
+      const double V_inf = p.E_L + (held[i] + smooth) * inverse_g_L_;
+      if (!std::isfinite(V_inf))
+        throw SimulationError("neuron " + std::to_string(i) + ": the input current is not finite");
+      double t = t_from, v = V[i], until = refractory_until_[i];
+      const std::size_t spikes_before = spikes[i].size();
+      while (true) {
+        if (until > t) {
+          if (until >= t_to) {
+            v = p.V_reset;
+            break;
+          }
+          t = until;
+          v = p.V_reset;
+        }
+        double t_spike = INFINITY;
+        if (v >= p.V_th)
+          t_spike = t;
+        else if (V_inf > p.V_th)
+          t_spike = t + p.tau_m * std::log((V_inf - v) / (V_inf - p.V_th));
+        if (t_spike > t_to) {
+          v = V_inf + (v - V_inf) * std::exp(-(t_to - t) / p.tau_m);
+          break;
+        }
+        spikes[i].push_back(t_spike);
+        if (static_cast<double>(spikes[i].size() - spikes_before) > spike_limit)
+          throw SimulationError(
+              "neuron " + std::to_string(i) +
+              ": more than 10000 spikes per step: the input drives the neuron faster than the model "
+              "can describe; lower the input or raise t_ref");
+        t = t_spike;
+        v = p.V_reset;
+        until = t_spike + p.t_ref;
+      }
+      V[i] = v;
+      refractory_until_[i] = until;
+    }
+    return true;
+  }
+
  private:
   double propagator_, inverse_g_L_;
   std::vector<double> refractory_until_;  // [ms] per neuron, read by the vector loop

@@ -16,6 +16,7 @@ class InputSource {
                         std::span<double> /*out*/) {}
   virtual void resize(std::size_t /*neurons*/) {}
   virtual bool held() const { return false; }
+  virtual bool constant() const { return false; }
 };
 
 }  // namespace lapicque

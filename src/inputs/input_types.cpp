@@ -100,6 +100,7 @@ bool inside(double t, double start, double stop) {
 struct Constant final : InputSource {
   double amplitude;
   double at(double) const override { return amplitude; }
+  bool constant() const override { return true; }
 };
 
 // Piecewise constant: values[k] on [times[k], times[k+1]), 0 before times[0].
@@ -414,6 +415,11 @@ Stimulus::Stimulus(const std::vector<InputSpec>& specs, std::uint64_t seed, doub
 }
 Stimulus::~Stimulus() = default;
 Stimulus::Stimulus(Stimulus&&) noexcept = default;
+
+bool Stimulus::is_constant() const {
+  return held_.empty() &&
+         std::all_of(smooth_.begin(), smooth_.end(), [](const auto& s) { return s->constant(); });
+}
 
 double Stimulus::at(double t_ms) const {
   double sum = 0;
