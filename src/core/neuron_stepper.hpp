@@ -53,7 +53,10 @@ class NeuronStepper {
         t_ref_(M::refractory_period(params)) {}
 
   void advance(State& y, Clock& clock, const StepContext& c, double held, std::vector<double>& spikes) const {
-    const Input input{held, c.smooth};
+    // `exact` holds the whole input at its value at t_n over the step (zero-order hold).
+    const Input input = integration_.method == Method::exact
+                            ? Input{held + (c.smooth ? c.smooth->at(c.t) : 0.0), nullptr}
+                            : Input{held, c.smooth};
     switch (integration_.method) {
       case Method::euler:
         advance_euler(y, clock, c, input, spikes);
