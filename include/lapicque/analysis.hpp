@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "lapicque/experiment.hpp"
@@ -36,6 +37,13 @@ double lif_rate_normalised_hz(double j, double tau_rc_ms, double tau_ref_ms);
 // 1 / (t_ref + tau_m ln((V_inf - V_reset) / (V_inf - V_th))), V_inf = E_L + I / g_L > V_th.
 double lif_rate_hz(double current_pA, double g_L_nS, double tau_m_ms, double E_L_mV, double V_th_mV,
                    double V_reset_mV, double t_ref_ms);
+
+// The firing pattern of a spike train under a step of current on [t_on, t_off] [ms], from spike
+// times only (the eight patterns of Naud et al. 2008, and tonic/adapting/bursting in general):
+// "silent", "transient", "unclassified", "regular bursting", "delayed regular bursting",
+// "irregular", "initial burst", "adapting", "accelerating", "delayed accelerating", "tonic".
+// The rules and thresholds are in docs/analysis.md.
+std::string classify_firing_pattern(std::span<const double> spikes_ms, double t_on_ms, double t_off_ms);
 
 struct FiPoint {
   double current = 0;        // [input unit of the model]

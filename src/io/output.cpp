@@ -79,6 +79,7 @@ nlohmann::json summary_json(const Experiment& e, const RunResult& result, const 
   j["cv"] = number_or_null(s.cv);
   j["first_spike_ms"] = number_or_null(s.first_spike_ms);
   j["adaptation_index"] = number_or_null(s.adaptation_index);
+  j["firing_pattern"] = classify_firing_pattern(result.spikes[0], 0, result.duration);
   const Model* model = find_model(e.model);
   nlohmann::json parameters = nlohmann::json::object();
   nlohmann::json units = nlohmann::json::object();

@@ -84,8 +84,6 @@ struct Alif {
     require_finite("a", p.a, "nS");
     require_finite("b", p.b, "pA");
     require_positive("tau_w", p.tau_w, "ms", "adaptation time constant");
-    require(p.a > -p.g_L, "a", p.a, "nS",
-            "must be > -g_L = " + format_double(-p.g_L) + " nS (otherwise the resting state is unstable)");
     if (std::isnan(p.V_m)) p.V_m = p.E_L;
     require_finite("V_m", p.V_m, "mV");
     require_finite("w", p.w, "pA");
@@ -96,10 +94,16 @@ struct Alif {
     const double trace = -(1 / p.tau_m + 1 / p.tau_w);
     const double det = (1 + p.a / p.g_L) / (p.tau_m * p.tau_w);
     const double mu = trace / 2, disc = mu * mu - det;
-    const double largest = disc >= 0 ? std::abs(mu) + std::sqrt(disc) : std::sqrt(det);
+    const double largest = disc >= 0 ? std::abs(mu) + std::sqrt(disc) : std::sqrt(std::abs(det));
     return 1 / largest;
   }
   static void check_step(const Params& p, Method method, double dt) {
+    // The closed form needs the fixed point V* = E_L + I / (g_L + a).
+    if (method == Method::exact)
+      require(p.a > -p.g_L, "a", p.a, "nS",
+              "must be > -g_L = " + format_double(-p.g_L) +
+                  " nS for method \"exact\" (at and below it the subthreshold system has no stable fixed point); "
+                  "use \"adaptive\"");
     check_explicit_step(method, dt, fastest_time_constant(p), "the fastest time constant of (V, w)");
   }
 
