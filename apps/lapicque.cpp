@@ -29,6 +29,13 @@ struct FiOptions {
   bool timing = false;
 };
 
+struct RheobaseOptions {
+  std::string experiment;
+  std::vector<std::string> overrides;
+  double low = 0, high = 10000, tolerance = 0.01;
+  std::size_t min_spikes = 1;
+};
+
 struct CurveOptions {
   std::string function, out = "-";
   double from = -2, to = 5, step = 0.01, tau_rc = 20, tau_ref = 2;
@@ -99,6 +106,23 @@ int command_fi(const FiOptions& o) {
   std::ostringstream table;
   io::write_fi_csv(table, points);
   io::write_file(o.out, table.str());
+  return 0;
+}
+
+int command_rheobase(const RheobaseOptions& o) {
+  const auto loaded = io::load_experiment(o.experiment, o.overrides);
+  if (!(o.tolerance > 0) || !(o.high > o.low))
+    throw io::UserError("--tolerance must be > 0 and --to > --from (currents in the model's input unit)");
+  const auto found = rheobase(loaded.experiment, o.low, o.high, o.tolerance, o.min_spikes);
+  const Model* model = find_model(loaded.experiment.model);
+  if (!found) {
+    std::cout << fmt::format("no rheobase below {} {}: fewer than {} spike(s) in {} ms even there\n", o.high,
+                             model->input_unit(), o.min_spikes, loaded.experiment.duration);
+    return 0;
+  }
+  std::cout << fmt::format(
+      "rheobase {} {} (+- {}): the smallest constant input giving {} spike(s) in {} ms\n",
+      io::number_text(*found), model->input_unit(), o.tolerance, o.min_spikes, loaded.experiment.duration);
   return 0;
 }
 
@@ -196,6 +220,20 @@ int main(int argc, char** argv) {
   fi_cmd->add_option("--set", fi_options.overrides, "override a setting: key=value");
   fi_cmd->add_flag("--timing", fi_options.timing, "print the simulation's wall-clock time to standard error");
 
+  RheobaseOptions rheobase_options;
+  auto* rheobase_cmd =
+      app.add_subcommand("rheobase", "the smallest constant current that makes the neuron fire (bisection)");
+  rheobase_cmd
+      ->add_option("experiment", rheobase_options.experiment,
+                   "experiment file (TOML); its inputs are replaced")
+      ->required();
+  rheobase_cmd->add_option("--from", rheobase_options.low, "lowest current to consider [pA]");
+  rheobase_cmd->add_option("--to", rheobase_options.high, "highest current to consider [pA]");
+  rheobase_cmd->add_option("--tolerance", rheobase_options.tolerance, "precision of the answer [pA]");
+  rheobase_cmd->add_option("--min-spikes", rheobase_options.min_spikes,
+                           "spikes within the duration that count as firing");
+  rheobase_cmd->add_option("--set", rheobase_options.overrides, "override a setting: key=value");
+
   CurveOptions curve_options;
   auto* curve_cmd = app.add_subcommand("curve", "a rate nonlinearity of seed 002 as a table (CSV J,rate)");
   curve_cmd
@@ -219,6 +257,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return command_run(run_options);
     if (*fi_cmd) return command_fi(fi_options);
     if (*curve_cmd) return command_curve(curve_options);
+    if (*rheobase_cmd) return command_rheobase(rheobase_options);
     return command_models(model_name);
   } catch (const io::UserError& error) {
     std::cerr << "lapicque: error: " << error.what() << '\n';

@@ -171,10 +171,10 @@ def lapicque_toml(model, method):
     return "\n".join(lines) + "\n"
 
 
-def run_lapicque_once(binary, toml_path, out_csv, last_current, env):
+def run_lapicque_once(args, toml_path, out_csv, env):
     """One timed `lapicque fi` run: (wall seconds, simulation seconds)."""
-    cmd = [binary, "fi", toml_path, "--from", "0", "--to", str(last_current), "--step",
-           str(args_step_pA), "--out", out_csv, "--timing"]
+    cmd = [args.lapicque, "fi", toml_path, "--from", f"{args.currents[0]:g}",
+           "--to", f"{args.currents[-1]:g}", "--step", f"{args.step_pA:g}", "--out", out_csv, "--timing"]
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
@@ -209,12 +209,12 @@ def measure_lapicque(args, work, model, method, threads, quiet):
         env["OMP_NUM_THREADS"] = str(threads)
     quiet.check()
     walls, sims = [], []
-    wall, sim = run_lapicque_once(args.lapicque, toml_path, out_csv, args.last_current, env)
+    wall, sim = run_lapicque_once(args, toml_path, out_csv, env)
     walls.append(wall)
     sims.append(sim)
     for _ in range(runs_for(wall, args) - 1):
         quiet.check()
-        wall, sim = run_lapicque_once(args.lapicque, toml_path, out_csv, args.last_current, env)
+        wall, sim = run_lapicque_once(args, toml_path, out_csv, env)
         walls.append(wall)
         sims.append(sim)
     label = "lapicque" + (f" ({threads} thread)" if threads else f" ({os.cpu_count()} threads)")
@@ -343,7 +343,8 @@ def measure_brian2(args, work, model, method, mode, quiet):
     workdir = tempfile.mkdtemp(prefix=f"b2_{mode}_{model}_{method}_", dir=work)
     spec = dict(mode=mode, model=model, method=method, currents=args.currents, workdir=workdir,
                 out=os.path.join(workdir, "result.json"),
-                warm_runs=args.slow_runs, builds=args.slow_runs)
+                # warm runtime runs are cheap (in-process): give them the sub-second count
+                warm_runs=max(args.runs, args.slow_runs), builds=args.slow_runs)
     quiet.check()
     res = run_brian2_worker(spec)
     record = dict(model=model, tool="brian2", method=method, import_s=res["import_s"],
@@ -353,7 +354,8 @@ def measure_brian2(args, work, model, method, mode, quiet):
     # "whole command" as a fresh process would see it: start-up + import + this run's work.
     record["whole"] = [res["import_s"] + r["whole_in_process"] for r in runs]
     if mode == "runtime":
-        record["mode"] = f"Brian2 runtime ({res.get('target')}; warm)"
+        target = "cython" if res.get("codeobject") == "CythonCodeObject" else res.get("codeobject")
+        record["mode"] = f"Brian2 runtime ({target}, warm)"
         record["sim"] = [r["sim"] for r in runs]
         record["cold_whole"] = res["import_s"] + res["cold"]["whole_in_process"]
         record["cold_sim"] = res["cold"]["sim"]
@@ -513,11 +515,7 @@ def print_agreement(records, currents):
 
 # ----------------------------------------------------------------------------- main
 
-args_step_pA = 1  # the sweep's current step (set in main)
-
-
 def main():
-    global args_step_pA
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5,
@@ -540,12 +538,12 @@ def main():
 
     if not os.access(args.lapicque, os.X_OK):
         sys.exit(f"no lapicque binary at {args.lapicque} (use --lapicque PATH)")
+    # The sweep: 0, 1, ..., 999 pA (quick: 0, 50, ..., 950 pA).
+    args.step_pA = 50 if args.quick else 1
+    args.currents = [float(c) for c in range(0, 1000, args.step_pA)]
     if args.quick:
-        args_step_pA = 50
         args.runs = args.slow_runs = 2
         args.no_rk4 = True
-    args.last_current = 999 if not args.quick else 950
-    args.currents = [float(c) for c in range(0, args.last_current + 1, args_step_pA)]
     started = time.perf_counter()
 
     machine_info(args)

@@ -186,6 +186,11 @@ TEST_F(BadInput, CommandLineExitsNonZeroAndWritesNothing) {
   EXPECT_NE(run_cli("frobnicate"), 0);
   EXPECT_NE(run_cli("run"), 0);
   EXPECT_EQ(run_cli("models"), 0);
+  EXPECT_EQ(run_cli("rheobase " + write(good)), 0);
+  EXPECT_EQ(run_cli("fi " + write(good) + " --from 0 --to 100 --step 10 --out " + out + "/fi.csv"), 0);
+  EXPECT_TRUE(fs::exists(fs::path(out) / "fi.csv"));
+  EXPECT_EQ(run_cli("fi " + write(good) + " --from 0 --to 100 --step -1"), 2);
+  EXPECT_EQ(run_cli("curve softplus --out " + out + "/softplus.csv"), 0);
 }
 
 }  // namespace
