@@ -278,19 +278,24 @@ def brian2_worker(spec):
         network.run(DURATION_MS * b2.ms)
         rates = np.asarray(monitor.count[:], dtype=float) / (DURATION_MS / 1000.0)
         seconds = time.perf_counter() - start
+        # Outside the timed span: neurons whose integration blew up, by Brian2's own test for
+        # its "invalid values" warning (NaN or |x| > 1e50 in a variable with an ODE).
+        diverged = np.zeros(len(currents), dtype=bool)
+        for name in group.equations.diff_eq_names:
+            values = np.asarray(group.state(name, use_units=False)[:], dtype=float)
+            diverged |= np.isnan(values) | (np.abs(values) > 1e50)
         codeobj = getattr(group.state_updater, "codeobj", None)
-        return rates, seconds, type(codeobj).__name__ if codeobj is not None else "?"
+        return rates, seconds, type(codeobj).__name__ if codeobj is not None else "?", diverged
 
     result = dict(import_s=import_s, runs=[])
     if spec["mode"] == "runtime":
         # An empty Cython cache: the first run really compiles.
         b2.prefs.codegen.runtime.cython.cache_dir = os.path.join(spec["workdir"], "cython_cache")
-        rates, seconds, codeobj = sweep()
+        rates, seconds, codeobj, diverged = sweep()
         result["cold"] = dict(whole_in_process=seconds, sim=b2.device._last_run_time)
         result["codeobject"] = codeobj
-        result["target"] = str(b2.prefs.codegen.target)
         for _ in range(spec["warm_runs"]):
-            rates, seconds, _ = sweep()
+            rates, seconds, _, diverged = sweep()
             result["runs"].append(dict(whole_in_process=seconds, sim=b2.device._last_run_time))
     else:
         for k in range(spec["builds"]):
@@ -300,7 +305,7 @@ def brian2_worker(spec):
             else:
                 b2.device.reinit()
                 b2.device.activate(directory=directory, build_on_run=True)
-            rates, seconds, codeobj = sweep()
+            rates, seconds, codeobj, diverged = sweep()
             timers = b2.device.timers
             result["runs"].append(dict(
                 whole_in_process=seconds, sim=b2.device._last_run_time,
@@ -308,6 +313,7 @@ def brian2_worker(spec):
             result["codeobject"] = codeobj
             result["project"] = directory
     result["rates"] = [float(r) for r in rates]
+    result["diverged"] = [float(c) for c, bad in zip(currents, diverged) if bad]
     with open(spec["out"], "w") as f:
         json.dump(result, f)
 
@@ -348,7 +354,7 @@ def measure_brian2(args, work, model, method, mode, quiet):
     quiet.check()
     res = run_brian2_worker(spec)
     record = dict(model=model, tool="brian2", method=method, import_s=res["import_s"],
-                  codeobject=res.get("codeobject"),
+                  codeobject=res.get("codeobject"), diverged=res["diverged"],
                   rates={round(c, 6): r for c, r in zip(args.currents, res["rates"])})
     runs = res["runs"]
     # "whole command" as a fresh process would see it: start-up + import + this run's work.
@@ -435,6 +441,8 @@ def print_timing_table(records):
         if "binary" in r:
             extra.append(f"`main` re-run, whole process {fmt_summary(summary(r['binary']))} s; "
                          f"loop time during the builds {fmt_summary(summary(r['build_loop']))} s")
+        if r["diverged"]:
+            extra.append(f"DIVERGED for {len(r['diverged'])} neurons (see below)")
         print(f"  {r['model']} {r['mode']} {r['method']}: " + "; ".join(extra))
     print()
 
@@ -460,56 +468,67 @@ def print_ratio_table(records):
                 if l is None:
                     continue
                 name = f"{method}, {threads or os.cpu_count()} thr"
-                print(f"{b['model']:5} {mode:22} {b['method']:9} {name:18} "
+                b_method = b["method"] + ("*" if b["diverged"] else "")
+                print(f"{b['model']:5} {mode:22} {b_method:9} {name:18} "
                       f"{med(b['sim']) / med(l['whole']):>17.3g} {med(b['sim']) / med(l['sim']):>15.3g} "
                       f"{med(b['whole']) / med(l['whole']):>19.3g}")
+    if any(b["tool"] == "brian2" and b["diverged"] for b in records):
+        print("* Brian2's integration diverged for some neurons (see the agreement section)")
     print()
 
 
 def print_agreement(records, currents):
     """Max |rate difference| per current between the tools (and the lif closed form)."""
-    print("agreement: max over currents of |rate difference| [Hz] (at current [pA])")
+    print("agreement: max over currents of |rate difference| [Hz] (at current [pA]); "
+          "Brian2 = spike count / 1 s")
 
     def worst(a, b):
+        """Largest |a - b| over the sweep's currents, as text."""
         d, at = 0.0, None
         for c in currents:
             key = round(c, 6)
             diff = abs(a(key) - b(key))
             if at is None or diff > d:
                 d, at = diff, c
-        return f"{d:8.3f} (at {at:g})"
+        return f"{d:7.3f} (at {at:g})" if at is not None else "    -"
 
     lap = {(r["model"], r["method"]): r for r in records if r["tool"] == "lapicque" and r["threads"] is None}
+    closed = lambda k: lif_closed_form_hz(k)
     for b in records:
         if b["tool"] != "brian2":
             continue
         mode = "runtime" if "runtime" in b["mode"] else "standalone"
+        name = f"{b['model']:4} Brian2 {mode:10} {b['method']:5}"
         b_rate = lambda k, b=b: b["rates"][k]
         for method in [b["method"]] + (["adaptive"] if b["model"] == "adex" else []):
             l = lap.get((b["model"], method))
             if l is None:
                 continue
-            isi = worst(lambda k, l=l: l["rates"][k][0], b_rate)
-            count = worst(lambda k, l=l: l["rates"][k][1], b_rate)
-            print(f"  {b['model']} Brian2 {mode} {b['method']:5} vs lapicque {method:8}: "
-                  f"rate_hz {isi}   count_rate_hz {count}")
+            line = (f"  {name} vs lapicque {method:8}: rate_hz {worst(lambda k, l=l: l['rates'][k][0], b_rate)}"
+                    f"   count_rate_hz {worst(lambda k, l=l: l['rates'][k][1], b_rate)}")
+            print(line)
         if b["model"] == "lif":
-            print(f"  lif Brian2 {mode} {b['method']:5} vs closed form        : "
-                  f"{worst(lif_closed_form_hz, b_rate)}")
+            print(f"  {name} vs closed form        : {worst(closed, b_rate)}")
     for (model, method), l in lap.items():
         if model == "lif":
-            print(f"  lif lapicque {method} vs closed form: rate_hz "
-                  f"{worst(lif_closed_form_hz, lambda k, l=l: l['rates'][k][0])}   count_rate_hz "
-                  f"{worst(lif_closed_form_hz, lambda k, l=l: l['rates'][k][1])}")
-    # Brian2's two devices run the same algorithm; any difference comes from compiler flags.
+            print(f"  lif  lapicque {method} vs closed form  : rate_hz {worst(closed, lambda k, l=l: l['rates'][k][0])}"
+                  f"   count_rate_hz {worst(closed, lambda k, l=l: l['rates'][k][1])}")
+    # Brian2's two devices run the same generated code (compiled with the same flags).
     by_key = {}
     for b in records:
         if b["tool"] == "brian2":
             by_key.setdefault((b["model"], b["method"]), []).append(b)
     for (model, method), pair in by_key.items():
         if len(pair) == 2:
-            print(f"  {model} Brian2 runtime vs standalone ({method}): "
+            print(f"  {model:4} Brian2 runtime vs standalone ({method}): "
                   f"{worst(lambda k: pair[0]['rates'][k], lambda k: pair[1]['rates'][k])}")
+    for b in records:
+        if b["tool"] == "brian2" and b["diverged"]:
+            bad = b["diverged"]
+            print(f"  WARNING {b['model']} {b['mode']} {b['method']}: the integration diverged (NaN or "
+                  f"|x| > 1e50 at the end, Brian2's own test) for {len(bad)} of {len(currents)} neurons "
+                  f"({min(bad):g}..{max(bad):g} pA; others may have blown up and come back: see the rate "
+                  f"differences): the rates are wrong and the timing is of a broken run")
     print()
 
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "core/explicit_steps.hpp"
@@ -32,6 +33,22 @@ inline constexpr int max_spikes_per_step = 10000;
 // even when its error estimate is large (the dynamics beyond the level do not matter).
 inline constexpr double event_resolution = 1e-9;
 
+// Models whose exact propagation over a step is a precomputable matrix (alif) let the stepper
+// keep the one of a whole step.
+template <class M>
+concept HasPropagator = requires(const typename M::Params& p, double* y) {
+  M::apply_propagator(p, M::propagator(p, 0.0), y, 0.0);
+};
+
+template <class M, bool = HasPropagator<M>>
+struct FullStep {
+  struct type {};
+};
+template <class M>
+struct FullStep<M, true> {
+  using type = decltype(M::propagator(std::declval<const typename M::Params&>(), 0.0));
+};
+
 template <class M>
 class NeuronStepper {
  public:
@@ -50,7 +67,9 @@ class NeuronStepper {
         integration_(integration),
         level_(M::spike_level(params)),
         reset_level_(M::reset_level(params)),
-        t_ref_(M::refractory_period(params)) {}
+        t_ref_(M::refractory_period(params)) {
+    if constexpr (HasPropagator<M>) full_step_ = M::propagator(params, integration.dt);
+  }
 
   void advance(State& y, Clock& clock, const StepContext& c, double held, std::vector<double>& spikes) const {
     // `exact` holds the whole input at its value at t_n over the step (zero-order hold).
@@ -213,7 +232,14 @@ class NeuronStepper {
   bool exact_free(State& y, double t0, double h, double I, double& t_spike) const {
     if constexpr (requires { M::exact_crossing(p_, y.data(), 0.0, 0.0); }) {
       State y1 = y;
-      M::exact_propagate(p_, y1.data(), I, h);
+      if constexpr (HasPropagator<M>) {
+        if (h == integration_.dt)
+          M::apply_propagator(p_, full_step_, y1.data(), I);
+        else
+          M::exact_propagate(p_, y1.data(), I, h);
+      } else {
+        M::exact_propagate(p_, y1.data(), I, h);
+      }
       if (y1[0] >= level_) {
         const double tau = y[0] >= level_ ? 0.0 : M::exact_crossing(p_, y.data(), I, h);
         M::exact_propagate(p_, y.data(), I, tau);
@@ -346,6 +372,7 @@ class NeuronStepper {
   Params p_;
   Integration integration_;
   double level_, reset_level_, t_ref_;
+  typename FullStep<M>::type full_step_{};
 };
 
 }  // namespace lapicque::core

@@ -100,10 +100,11 @@ struct Alif {
   static void check_step(const Params& p, Method method, double dt) {
     // The closed form needs the fixed point V* = E_L + I / (g_L + a).
     if (method == Method::exact)
-      require(p.a > -p.g_L, "a", p.a, "nS",
-              "must be > -g_L = " + format_double(-p.g_L) +
-                  " nS for method \"exact\" (at and below it the subthreshold system has no stable fixed point); "
-                  "use \"adaptive\"");
+      require(
+          p.a > -p.g_L, "a", p.a, "nS",
+          "must be > -g_L = " + format_double(-p.g_L) +
+              " nS for method \"exact\" (at and below it the subthreshold system has no stable fixed point); "
+              "use \"adaptive\"");
     check_explicit_step(method, dt, fastest_time_constant(p), "the fastest time constant of (V, w)");
   }
 
@@ -150,8 +151,11 @@ struct Alif {
     return {p.E_L + x, p.a * x};
   }
   static void exact_propagate(const Params& p, double* y, double I, double h) {
+    apply_propagator(p, propagator(p, h), y, I);
+  }
+  // The same with the propagator of h computed beforehand (the stepper keeps the one of dt).
+  static void apply_propagator(const Params& p, const Propagator2& m, double* y, double I) {
     const auto [V_star, w_star] = fixed_point(p, I);
-    const Propagator2 m = propagator(p, h);
     const double dv = y[0] - V_star, dw = y[1] - w_star;
     y[0] = V_star + m.p00 * dv + m.p01 * dw;
     y[1] = w_star + m.p10 * dv + m.p11 * dw;
