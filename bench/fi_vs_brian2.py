@@ -90,7 +90,7 @@ ADEX = dict(C_m=281.0, g_L=30.0, E_L=-70.6, V_T=-50.4, Delta_T=2.0, a=4.0, tau_w
 # ----------------------------------------------------------------------------- small helpers
 
 def other_compilers_running():
-    """True if a C/C++ compiler (cc1plus) that is not ours is running on the machine."""
+    """True if a C++ compiler (cc1plus) runs on the machine (called only while we compile nothing)."""
     try:
         out = subprocess.run(["pgrep", "-f", "cc1plus"], capture_output=True, text=True).stdout
     except FileNotFoundError:
@@ -240,7 +240,10 @@ def brian2_worker(spec):
     currents = np.asarray(spec["currents"], dtype=float)
 
     def sweep():
-        """Builds the population, runs 1 s, returns (rates [Hz], seconds, codeobject class)."""
+        """Builds the population and runs 1 s.
+
+        Returns (rates [Hz], seconds from building to rates, state updater's code-object class,
+        per-neuron flags of diverged integration)."""
         start = time.perf_counter()
         b2.start_scope()
         b2.defaultclock.dt = DT_MS * b2.ms
@@ -399,8 +402,9 @@ def machine_info(args):
         pass
     versions = subprocess.run(
         [sys.executable, "-W", "ignore", "-c",
-         "import brian2, numpy, Cython; print(brian2.__version__, numpy.__version__, Cython.__version__)"],
-        capture_output=True, text=True).stdout.split()
+         "import brian2, numpy, Cython; print(brian2.__version__, numpy.__version__, Cython.__version__, "
+         "' '.join(brian2.prefs.codegen.cpp.extra_compile_args_gcc))"],
+        capture_output=True, text=True).stdout.split(maxsplit=3)
     commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip() or "?"
     dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"],
@@ -412,6 +416,8 @@ def machine_info(args):
     print(f"  OS / Python  {platform.platform()} / Python {platform.python_version()} ({sys.executable})")
     print(f"  Brian2 {versions[0] if versions else '?'}, numpy {versions[1] if len(versions) > 1 else '?'}, "
           f"Cython {versions[2] if len(versions) > 2 else '?'}; {gxx}")
+    print(f"  flags        Brian2 C++ (Cython and standalone): {versions[3].strip() if len(versions) > 3 else '?'}; "
+          f"lapicque: its CMake Release build (-O3 -march=native, OpenMP)")
     built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.path.getmtime(args.lapicque)))
     print(f"  lapicque     {args.lapicque} (built {built}) at commit {commit}"
           f"{' (working tree has uncommitted changes)' if dirty else ''}")
