@@ -54,7 +54,10 @@ Results are compared too: Brian2's spike count per neuron / 1 s against lapicque
 against the closed form f = 1 / (t_ref + tau_m ln((V_inf - V_reset) / (V_inf - V_th))).
 Brian2 places spikes on the time grid (a spike is the step at whose end V is past threshold;
 refractoriness counted in whole steps); lapicque locates the crossing within the step. So
-per-current rates differ by a few Hz at high rates, more for the stiff adex with Euler steps.
+lif rates differ by up to ~2 Hz at high rates. Brian2's rk4 on adex evaluates exp() at
+intermediate stages far above threshold and blows up (NaN / huge w) for strong currents; the
+script detects this (Brian2's own invalid-value test, applied after the timed run) and flags
+those timings as timings of a broken run.
 
 Usage:  /usr/bin/python3 bench/fi_vs_brian2.py [--runs N] [--quick] [--lapicque PATH]
 Needs Brian2 (Debian python3-brian 2.5.1 was used), numpy, Cython and a C++ compiler.

@@ -47,6 +47,9 @@ class Model {
 
   // Closed-form steady firing rate [Hz] under a constant input, where the model has one.
   virtual std::optional<double> analytic_rate_hz(const ParamValues& given, double input) const = 0;
+  // The same for many inputs at once (parameters resolved once); empty where there is none.
+  virtual std::vector<std::optional<double>> analytic_rates_hz(const ParamValues& given,
+                                                               std::span<const double> inputs) const = 0;
 };
 
 // Every model, in the order `lapicque models` lists them.

@@ -1,4 +1,5 @@
 // Firing rate against constant current, many currents simulated as one population.
+#include <algorithm>
 #include <cmath>
 
 #include "lapicque/analysis.hpp"
@@ -32,18 +33,21 @@ std::vector<FiPoint> fi_curve(const Experiment& experiment, std::span<const doub
   e.inputs.clear();
   e.record.variables.clear();
   const RunResult result = run(e, currents.size(), currents);
-  const Model* model = find_model(e.model);
-  std::vector<FiPoint> points;
+  const auto analytic = find_model(e.model)->analytic_rates_hz(e.neuron, currents);
+  std::vector<FiPoint> points(currents.size());
   for (std::size_t i = 0; i < currents.size(); ++i) {
-    const SpikeStatistics s = spike_statistics(result.spikes[i], skip_ms, result.duration);
-    FiPoint p;
+    // Spikes after the skip: their count, and the span from the first to the last.
+    const auto& spikes = result.spikes[i];
+    const auto first = std::lower_bound(spikes.begin(), spikes.end(), skip_ms);
+    const auto count = static_cast<std::size_t>(spikes.end() - first);
+    FiPoint& p = points[i];
     p.current = currents[i];
-    p.spikes = s.count;
-    p.count_rate_hz = s.rate_hz;
-    p.rate_hz = s.isi_rate_hz;
-    p.first_spike_ms = result.spikes[i].empty() ? std::nan("") : result.spikes[i].front();
-    p.analytic_hz = model->analytic_rate_hz(e.neuron, currents[i]);
-    points.push_back(p);
+    p.spikes = count;
+    p.count_rate_hz = 1000.0 * static_cast<double>(count) / (result.duration - skip_ms);
+    p.rate_hz =
+        count >= 2 ? 1000.0 * static_cast<double>(count - 1) / (spikes.back() - *first) : p.count_rate_hz;
+    p.first_spike_ms = spikes.empty() ? std::nan("") : spikes.front();
+    p.analytic_hz = analytic[i];
   }
   return points;
 }

@@ -77,6 +77,9 @@ class LifExactPopulation final : public ModelPopulation<M> {
         throw SimulationError("neuron " + std::to_string(i) + ": the input current is not finite");
       double t = t_from, v = V[i], until = refractory_until_[i];
       const std::size_t spikes_before = spikes[i].size();
+      // The time from reset to threshold is the same after every spike: one logarithm per neuron.
+      const double from_reset =
+          V_inf > p.V_th ? p.tau_m * std::log((V_inf - p.V_reset) / (V_inf - p.V_th)) : INFINITY;
       while (true) {
         if (until > t) {
           if (until >= t_to) {
@@ -89,6 +92,8 @@ class LifExactPopulation final : public ModelPopulation<M> {
         double t_spike = INFINITY;
         if (v >= p.V_th)
           t_spike = t;
+        else if (v == p.V_reset)
+          t_spike = t + from_reset;
         else if (V_inf > p.V_th)
           t_spike = t + p.tau_m * std::log((V_inf - v) / (V_inf - p.V_th));
         if (t_spike > t_to) {

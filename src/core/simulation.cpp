@@ -122,11 +122,15 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
 
   std::vector<double> held(neurons, 0.0);
   const SmoothInput* smooth = stimulus.has_smooth() ? &stimulus : nullptr;
+  // Threads pay off only for enough work: a leap costs about one logarithm per spike, a step a few
+  // operations per neuron.
+  const bool may_leap = !recording && stimulus.is_constant();
+  const double work = static_cast<double>(neurons) * (may_leap ? 1e3 : static_cast<double>(result.steps));
   const int threads =
-      neurons >= 64 ? std::min<int>(omp_get_max_threads(), static_cast<int>(neurons / 32)) : 1;
+      work >= 1e7 && neurons >= 64 ? std::min<int>(omp_get_max_threads(), static_cast<int>(neurons / 32)) : 1;
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
 
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads) if (threads > 1)
   {
     const auto thread = static_cast<std::size_t>(omp_get_thread_num());
     const auto count = static_cast<std::size_t>(omp_get_num_threads());

@@ -43,13 +43,15 @@ void write_trace_csv(std::ostream& out, const Trace& trace) {
 
 void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points) {
   const bool analytic = !points.empty() && points.front().analytic_hz.has_value();
-  out << "I_pA,rate_hz" << (analytic ? ",analytic_hz" : "") << ",count_rate_hz,spikes,first_spike_ms\n";
-  for (const auto& p : points) {
-    out << number_text(p.current) << ',' << number_text(p.rate_hz);
-    if (analytic) out << ',' << number_text(p.analytic_hz.value_or(NAN));
-    out << ',' << number_text(p.count_rate_hz) << ',' << p.spikes << ',' << number_text(p.first_spike_ms)
-        << '\n';
+  fmt::memory_buffer text;
+  auto to = std::back_inserter(text);
+  fmt::format_to(to, "I_pA,rate_hz{},count_rate_hz,spikes,first_spike_ms\n", analytic ? ",analytic_hz" : "");
+  for (const auto& p : points) {  // fmt writes doubles shortest round-trip, "nan" and "inf" as such
+    fmt::format_to(to, "{},{}", p.current, p.rate_hz);
+    if (analytic) fmt::format_to(to, ",{}", p.analytic_hz.value_or(NAN));
+    fmt::format_to(to, ",{},{},{}\n", p.count_rate_hz, p.spikes, p.first_spike_ms);
   }
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 namespace {
@@ -119,7 +121,10 @@ void write_file(const std::string& path, const std::string& contents) {
       throw UserError("cannot write " + path + " (disk full or no permission?)");
     }
   }
+  // Removing the old file first keeps ext4 from flushing the new one to disk on a replacing rename
+  // (auto_da_alloc), which would cost more than the whole simulation of a small sweep.
   std::error_code error;
+  std::filesystem::remove(target, error);
   std::filesystem::rename(partial, target, error);
   if (error) throw UserError("cannot write " + path + ": " + error.message());
 }

@@ -51,9 +51,10 @@ struct Adex : Alif {
     require_finite("V_th", p.V_th, "mV");
     if (p.Delta_T > 0) {
       require_finite("V_peak", p.V_peak, "mV");
-      require(p.V_peak > p.V_th, "V_peak", p.V_peak, "mV",
-              "must be > V_th = " + format_double(p.V_th) +
-                  " mV (spikes are detected above the exponential threshold)");
+      require(p.V_peak > p.V_th, "V_peak", p.V_peak, "mV", [&] {
+        return "must be > V_th = " + format_double(p.V_th) +
+               " mV (spikes are detected above the exponential threshold)";
+      });
       check_threshold_reset(p.V_peak, p.V_reset, p.t_ref, "V_peak");
     } else {
       check_threshold_reset(p.V_th, p.V_reset, p.t_ref);

@@ -100,11 +100,12 @@ struct Alif {
   static void check_step(const Params& p, Method method, double dt) {
     // The closed form needs the fixed point V* = E_L + I / (g_L + a).
     if (method == Method::exact)
-      require(
-          p.a > -p.g_L, "a", p.a, "nS",
-          "must be > -g_L = " + format_double(-p.g_L) +
-              " nS for method \"exact\" (at and below it the subthreshold system has no stable fixed point); "
-              "use \"adaptive\"");
+      require(p.a > -p.g_L, "a", p.a, "nS", [&] {
+        return "must be > -g_L = " + format_double(-p.g_L) +
+               " nS for method \"exact\" (at and below it the subthreshold system has no stable fixed "
+               "point); "
+               "use \"adaptive\"";
+      });
     check_explicit_step(method, dt, fastest_time_constant(p), "the fastest time constant of (V, w)");
   }
 

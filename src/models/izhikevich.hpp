@@ -76,9 +76,10 @@ struct Izhikevich {
   static Params resolve(Params p, const std::array<Field<Params>, N>& table, const Given<N>&) {
     for (const auto& field : table)
       if (field.member != &Params::U_m) require_finite(field.name, p.*field.member, field.unit);
-    require(
-        p.V_peak > p.c, "c", p.c, "mV",
-        "must be < V_peak = " + format_double(p.V_peak) + " mV (the reset must lie below the spike cut-off)");
+    require(p.V_peak > p.c, "c", p.c, "mV", [&] {
+      return "must be < V_peak = " + format_double(p.V_peak) +
+             " mV (the reset must lie below the spike cut-off)";
+    });
     require_finite("V_m", p.V_m, "mV");
     if (std::isnan(p.U_m)) p.U_m = p.b * (p.V_m - p.v_u);
     require_finite("U_m", p.U_m, "pA");

@@ -93,6 +93,14 @@ class ModelAdapter final : public Model {
   std::optional<double> analytic_rate_hz(const ParamValues& given, double input) const override {
     return M::analytic_rate_hz(resolve_params(given), input);
   }
+  std::vector<std::optional<double>> analytic_rates_hz(const ParamValues& given,
+                                                       std::span<const double> inputs) const override {
+    const Params p = resolve_params(given);
+    std::vector<std::optional<double>> rates;
+    rates.reserve(inputs.size());
+    for (double input : inputs) rates.push_back(M::analytic_rate_hz(p, input));
+    return rates;
+  }
 
  private:
   std::size_t field_index(const std::string& key) const {

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "lapicque/error.hpp"
 #include "lapicque/method.hpp"
@@ -36,10 +37,15 @@ inline std::string with_unit(double value, std::string_view unit) {
   return text;
 }
 
-// Throws a ParameterError naming the key and value unless `ok`.
-inline void require(bool ok, std::string_view key, double value, std::string_view unit,
-                    std::string_view allowed) {
-  if (!ok) throw ParameterError(std::string(key), with_unit(value, unit), std::string(allowed));
+// Throws a ParameterError naming the key and value unless `ok`. `allowed` is the text, or a
+// function that makes it (so that checks that pass build no message).
+template <class Allowed>
+void require(bool ok, std::string_view key, double value, std::string_view unit, Allowed&& allowed) {
+  if (ok) return;
+  if constexpr (std::is_invocable_v<Allowed>)
+    throw ParameterError(std::string(key), with_unit(value, unit), std::string(allowed()));
+  else
+    throw ParameterError(std::string(key), with_unit(value, unit), std::string(allowed));
 }
 
 inline void require_finite(std::string_view key, double value, std::string_view unit) {
@@ -49,13 +55,13 @@ inline void require_finite(std::string_view key, double value, std::string_view 
 inline void require_positive(std::string_view key, double value, std::string_view unit,
                              std::string_view meaning) {
   require_finite(key, value, unit);
-  require(value > 0, key, value, unit, std::string("must be > 0 (") + std::string(meaning) + ")");
+  require(value > 0, key, value, unit, [&] { return "must be > 0 (" + std::string(meaning) + ")"; });
 }
 
 inline void require_non_negative(std::string_view key, double value, std::string_view unit,
                                  std::string_view meaning) {
   require_finite(key, value, unit);
-  require(value >= 0, key, value, unit, std::string("must be >= 0 (") + std::string(meaning) + ")");
+  require(value >= 0, key, value, unit, [&] { return "must be >= 0 (" + std::string(meaning) + ")"; });
 }
 
 // Resolves the membrane triple C_m = g_L tau_m: any two given determine the third. When fewer
@@ -73,9 +79,10 @@ void resolve_membrane(Params& p, const std::array<Field<Params>, N>& fields, con
   if (tau) require_positive("tau_m", p.tau_m, "ms", "membrane time constant");
   if (c && g && tau) {
     const double implied = p.C_m / p.g_L;
-    require(std::abs(implied - p.tau_m) <= 1e-9 * p.tau_m, "tau_m", p.tau_m, "ms",
-            "must equal C_m / g_L = " + format_double(implied) +
-                " ms when all three are given; give only two of C_m, g_L, tau_m");
+    require(std::abs(implied - p.tau_m) <= 1e-9 * p.tau_m, "tau_m", p.tau_m, "ms", [&] {
+      return "must equal C_m / g_L = " + format_double(implied) +
+             " ms when all three are given; give only two of C_m, g_L, tau_m";
+    });
   } else if (c && g) {
     p.tau_m = p.C_m / p.g_L;
   } else if (c && tau) {
@@ -100,9 +107,10 @@ inline void check_threshold_reset(double V_th, double V_reset, double t_ref,
                                   std::string_view reset_name = "V_reset") {
   require_finite(th_name, V_th, "mV");
   require_finite(reset_name, V_reset, "mV");
-  require(V_reset < V_th, reset_name, V_reset, "mV",
-          "must be < " + std::string(th_name) + " = " + format_double(V_th) +
-              " mV (the reset must lie below the threshold)");
+  require(V_reset < V_th, reset_name, V_reset, "mV", [&] {
+    return "must be < " + std::string(th_name) + " = " + format_double(V_th) +
+           " mV (the reset must lie below the threshold)";
+  });
   require_non_negative("t_ref", t_ref, "ms", "refractory period");
 }
 
