@@ -49,6 +49,7 @@ class Population {
   // Advances neurons [begin, end) from step `from` to step `to` at once, when the input of every
   // neuron (held[i] + smooth) stays the same over all those steps. Populations whose dynamics
   // have a closed form jump from event to event; the others return false and are stepped.
+  virtual bool can_leap() const { return false; }
   virtual bool leap(std::size_t /*begin*/, std::size_t /*end*/, std::int64_t /*from*/, std::int64_t /*to*/,
                     double /*dt*/, double /*smooth*/, std::span<const double> /*held*/,
                     SpikeTimes& /*spikes*/) {

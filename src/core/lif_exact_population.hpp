@@ -65,6 +65,7 @@ class LifExactPopulation final : public ModelPopulation<M> {
   }
 
   // Under a constant input the LIF's next spike has a closed form: jump from spike to spike.
+  bool can_leap() const override { return true; }
   bool leap(std::size_t begin, std::size_t end, std::int64_t from, std::int64_t to, double dt, double smooth,
             std::span<const double> held, SpikeTimes& spikes) override {
     const auto& p = this->params_;
