@@ -1,0 +1,70 @@
+// The vectorised AdEx Euler kernel against the scalar reference stepper: the same spikes and
+// states up to the last digits that the exponential's implementation (SLEEF's, 1 ulp) and
+// multiplication by reciprocals leave.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/adex_euler_population.hpp"
+#include "core/model_population.hpp"
+
+namespace lapicque {
+namespace {
+
+#if defined(LAPICQUE_ADEX_EULER_KERNEL)
+class Sine final : public SmoothInput {
+ public:
+  double at(double t) const override { return 200 * std::sin(0.2 * t); }
+};
+
+TEST(AdexKernel, MatchesTheReferenceStepper) {
+  models::Adex::Params p;  // Brette & Gerstner (2005)
+  p.t_ref = 1.5;
+  p.V_m = p.E_L;
+  const double dt = 0.05;
+  const Integration integration{Method::euler, dt, 1e-8, 1e-10};
+  const std::size_t n = 205;  // not a multiple of eight
+  core::AdexEulerPopulation fast(p, n, integration);
+  core::ModelPopulation<models::Adex> reference(p, n, integration);
+  SpikeTimes fast_spikes(n), reference_spikes(n);
+  std::vector<double> held(n);
+  for (std::size_t i = 0; i < n; ++i) held[i] = 5.0 * static_cast<double>(i);  // 0 .. 1020 pA
+  const Sine sine;
+  for (std::int64_t step = 0; step < static_cast<std::int64_t>(200 / dt); ++step) {
+    const StepContext context{step, static_cast<double>(step) * dt, dt, step > 2000 ? &sine : nullptr};
+    fast.advance(0, n, context, held, fast_spikes);
+    reference.advance(0, n, context, held, reference_spikes);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_NEAR(fast.state(0, i), reference.state(0, i), 1e-6 * (1 + std::abs(reference.state(0, i))))
+          << "neuron " << i << " step " << step;
+      ASSERT_NEAR(fast.state(1, i), reference.state(1, i), 1e-9 * (1 + std::abs(reference.state(1, i))))
+          << "neuron " << i << " step " << step;
+    }
+  }
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(fast_spikes[i].size(), reference_spikes[i].size()) << "neuron " << i;
+    for (std::size_t k = 0; k < fast_spikes[i].size(); ++k)
+      EXPECT_NEAR(fast_spikes[i][k], reference_spikes[i][k], 1e-9) << "neuron " << i;
+    total += fast_spikes[i].size();
+  }
+  EXPECT_GT(total, 300u);
+}
+
+TEST(AdexKernel, ReportsAStateThatIsNoLongerFinite) {
+  models::Adex::Params p;
+  p.V_m = p.E_L;
+  core::AdexEulerPopulation fast(p, 16, {Method::euler, 0.1, 1e-8, 1e-10});
+  SpikeTimes spikes(16);
+  std::vector<double> held(16, 0.0);
+  held[3] = NAN;
+  EXPECT_THROW(fast.advance(0, 16, {0, 0.0, 0.1, nullptr}, held, spikes), SimulationError);
+}
+#else
+TEST(AdexKernel, NotBuiltWithoutAvx512) {
+  GTEST_SKIP() << "this build has no AVX-512: AdEx uses the reference stepper";
+}
+#endif
+
+}  // namespace
+}  // namespace lapicque
