@@ -120,6 +120,10 @@ class LifExactPopulation final : public ModelPopulation<M> {
  private:
   // One neuron over [t0, t1] under a constant input, event by event: the end of a hold, each
   // spike at its closed-form time. The same arithmetic as the vector lanes where nothing happens.
+  // (leap() walks the same events over many steps but in the other order: within one step most
+  // events end below threshold, so the exponential comes first and the logarithm only for a
+  // spike; over a long leap nearly every interval ends in a spike, so the logarithm comes first
+  // and is reused from spike to spike.)
   void event_step(std::size_t i, double t0, double t1, double V_inf, std::vector<double>& spikes) {
     const auto& p = this->params_;
     double t = t0, v = this->state_[0][i], until = refractory_until_[i];
