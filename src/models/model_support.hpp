@@ -121,7 +121,7 @@ inline void check_explicit_step(Method method, double dt, double tau_fastest, st
         "dt", with_unit(dt, "ms"),
         "too coarse for euler: must be < " + std::string(what) + " = " + format_double(tau_fastest) +
             " ms (forward Euler is unstable or meaningless beyond it); use a smaller dt or method = "
-            "\"exact\" / \"adaptive\"");
+            "\"adaptive\" (any step)");
   if (method == Method::rk4 && !(dt < 2.5 * tau_fastest))
     throw ParameterError("dt", with_unit(dt, "ms"),
                          "too coarse for rk4: must be < 2.5 x " + std::string(what) + " = " +
