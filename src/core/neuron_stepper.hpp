@@ -127,11 +127,11 @@ class NeuronStepper {
     double t = c.t;
     if (M::has_reset && clock.refractory_until > t) {
       const double t1 = std::min(clock.refractory_until, t_end);
-      clamped_euler_substep(y, I, t1 - t);
+      clamped_euler_substep(y, I, t1 == t_end ? c.dt : t1 - t);
       t = t1;
     }
     if (!(t < t_end)) return;
-    const double h = t_end - t;
+    const double h = t == c.t ? c.dt : t_end - t;  // a whole step is exactly dt, as in the programs
     const double v0 = y[0];
     euler_substep(y, I, h);
     const double v1 = y[0];
