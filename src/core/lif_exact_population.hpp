@@ -4,6 +4,7 @@
 // reference stepper for that step. tests/test_lif_kernel.cpp holds the two against each other.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <experimental/simd>
@@ -41,24 +42,47 @@ class LifExactPopulation final : public ModelPopulation<M> {
     double* V = this->state_[0].data();
     const double* until = refractory_until_.data();
     const double* input = held.data();
-    std::size_t i = begin;
-    for (; i + width <= end; i += width) {
-      Doubles v(V + i, stdx::element_aligned);
-      const Doubles current(input + i, stdx::element_aligned);
-      const Doubles hold_end(until + i, stdx::element_aligned);
-      const Doubles V_inf = E_L + (current + drive) * inverse_g_L;
-      const Doubles next = V_inf + (v - V_inf) * P;
+    // One vector of neurons: where each would go if nothing happened, and which of them may.
+    const auto evaluate = [&](std::size_t first) {
+      struct {
+        Doubles v, V_inf, next;
+        typename Doubles::mask_type moves, settled;
+      } r;
+      r.v = Doubles(V + first, stdx::element_aligned);
+      const Doubles current(input + first, stdx::element_aligned);
+      const Doubles hold_end(until + first, stdx::element_aligned);
+      r.V_inf = E_L + (current + drive) * inverse_g_L;
+      r.next = r.V_inf + (r.v - r.V_inf) * P;
       // Free neurons that stay below threshold move on (NaN compares false and is not kept);
       // neurons held for the whole step stay at V_reset.
-      const auto moves = hold_end <= t0 && next < V_th;
-      const auto settled = moves || hold_end >= t1;
-      stdx::where(moves, v) = next;
-      v.copy_to(V + i, stdx::element_aligned);
-      // The rest (a spike, the end of a hold inside the step, a state gone NaN): the scalar
-      // reference stepper.
-      if (!stdx::all_of(settled))
+      r.moves = hold_end <= t0 && r.next < V_th;
+      r.settled = r.moves || hold_end >= t1;
+      return r;
+    };
+    // In chunks: first the vectors where nothing happens, in a loop without calls that keeps its
+    // constants in registers; then the few noted vectors, whose events take the closed-form step.
+    constexpr std::size_t chunk = 64;
+    std::array<std::size_t, chunk> noted;
+    std::size_t i = begin;
+    while (i + width <= end) {
+      std::size_t count = 0;
+      for (std::size_t k = 0; k < chunk && i + width <= end; ++k, i += width) {
+        auto r = evaluate(i);
+        if (stdx::all_of(r.settled)) {
+          stdx::where(r.moves, r.v) = r.next;
+          r.v.copy_to(V + i, stdx::element_aligned);
+        } else {
+          noted[count++] = i;
+        }
+      }
+      for (std::size_t k = 0; k < count; ++k) {
+        const std::size_t first = noted[k];
+        auto r = evaluate(first);
+        stdx::where(r.moves, r.v) = r.next;
+        r.v.copy_to(V + first, stdx::element_aligned);
         for (std::size_t lane = 0; lane < width; ++lane)
-          if (!settled[lane]) event_step(i + lane, t0, t1, V_inf[lane], spikes[i + lane]);
+          if (!r.settled[lane]) event_step(first + lane, t0, t1, r.V_inf[lane], spikes[first + lane]);
+      }
     }
     for (; i < end; ++i)  // fewer than a vector left
       event_step(i, t0, t1, p.E_L + (input[i] + smooth) * inverse_g_L_, spikes[i]);
