@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "lapicque/analysis.hpp"
+#include "lapicque/error.hpp"
 #include "test_support.hpp"
 
 namespace lapicque {
@@ -77,6 +78,17 @@ TEST(Analysis, FiCurveOfLifHasTheClosedFormBesideIt) {
       fi_curve(experiment("adex", {}, {}, 0.1, 300, Method::adaptive), current_range(0, 1000, 500), 0);
   EXPECT_FALSE(adex.front().analytic_hz.has_value());
   EXPECT_GT(adex.back().rate_hz, 0);
+}
+
+TEST(Analysis, CurrentRangesAreTheDecimalsMeant) {
+  const auto js = current_range(-0.3, 5, 0.1);
+  ASSERT_EQ(js.size(), 54u);
+  EXPECT_EQ(js[3], 0.0);
+  EXPECT_EQ(js[31], 2.8);
+  EXPECT_EQ(js.back(), 5.0);
+  EXPECT_EQ(current_range(0, 999, 1).size(), 1000u);
+  EXPECT_THROW(current_range(0, 10, 0), ParameterError);
+  EXPECT_THROW(current_range(10, 0, 1), ParameterError);
 }
 
 TEST(Analysis, RheobaseOfLif) {

@@ -1,6 +1,9 @@
 // Firing rate against constant current, many currents simulated as one population.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "lapicque/analysis.hpp"
 #include "lapicque/error.hpp"
@@ -19,8 +22,13 @@ std::vector<double> current_range(double from, double to, double step) {
         "--step", format_double(step),
         "gives " + format_double(count) + " currents; at most 10,000,000: use a larger step");
   std::vector<double> currents;
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k)
-    currents.push_back(from + static_cast<double>(k) * step);
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) {
+    // from + k step carries the binary rounding of step (0.1 x 28 = 2.8000000000000003): take the
+    // double nearest to its 15-digit decimal instead, the number the user meant.
+    double current = from + static_cast<double>(k) * step;
+    if (std::abs(current) < 1e-9 * step) current = 0;  // -0.3 + 3 x 0.1 is 2.8e-17, meant as 0
+    currents.push_back(std::strtod(fmt::format("{:.15g}", current).c_str(), nullptr));
+  }
   return currents;
 }
 
