@@ -105,6 +105,9 @@ class LifExactPopulation final : public ModelPopulation<M> {
       // The time from reset to threshold is the same after every spike: one logarithm per neuron.
       const double from_reset =
           V_inf > p.V_th ? p.tau_m * std::log((V_inf - p.V_reset) / (V_inf - p.V_th)) : INFINITY;
+      if (std::isfinite(from_reset))  // room for every spike the leap will find
+        spikes[i].reserve(spikes_before +
+                          static_cast<std::size_t>(std::min((t_to - t) / (from_reset + p.t_ref), 1e6)) + 2);
       while (true) {
         if (until > t) {
           if (until >= t_to) {

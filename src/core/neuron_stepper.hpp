@@ -49,6 +49,16 @@ struct FullStep<M, true> {
   using type = decltype(M::propagator(std::declval<const typename M::Params&>(), 0.0));
 };
 
+// Under `euler`, the end of the hold after a reset at the end of step n (t_end = t_{n+1}): t_ref
+// later, put exactly on the grid when t_ref is a whole number of steps (so that the clamp ends with
+// a step, as in the seed programs). Fast Euler kernels use the same.
+inline double euler_release_time(const StepContext& c, double t_end, double t_ref) {
+  const double steps = t_ref / c.dt, whole = std::round(steps);
+  if (std::abs(steps - whole) <= 1e-9 * std::max(1.0, steps))
+    return static_cast<double>(c.step + 1 + static_cast<std::int64_t>(whole)) * c.dt;
+  return t_end + t_ref;
+}
+
 template <class M>
 class NeuronStepper {
  public:
@@ -112,13 +122,8 @@ class NeuronStepper {
     for (int i = 1; i < N; ++i) y[i] += h * dy[i];
     y[0] = reset_level_;
   }
-  // End of the hold after a reset at the end of step n: t_ref later, put exactly on the grid when
-  // t_ref is a whole number of steps (so that the clamp ends with a step, as in the seed programs).
   double release_time(const StepContext& c, double t_end) const {
-    const double steps = t_ref_ / c.dt, whole = std::round(steps);
-    if (std::abs(steps - whole) <= 1e-9 * std::max(1.0, steps))
-      return static_cast<double>(c.step + 1 + static_cast<std::int64_t>(whole)) * c.dt;
-    return t_end + t_ref_;
+    return euler_release_time(c, t_end, t_ref_);
   }
   void advance_euler(State& y, Clock& clock, const StepContext& c, const Input& input,
                      std::vector<double>& spikes) const {

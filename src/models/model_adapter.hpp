@@ -86,13 +86,11 @@ class ModelAdapter final : public Model {
   std::unique_ptr<Population> make_population(const ParamValues& given, std::size_t size,
                                               const Integration& integration) const override {
     check_integration(given, integration);
-#if defined(LAPICQUE_ADEX_EULER_KERNEL)
     if constexpr (std::is_same_v<M, Adex>) {
       const Params p = resolve_params(given);
       if (integration.method == Method::euler && p.Delta_T > 0)
         return std::make_unique<core::AdexEulerPopulation>(p, size, integration);
     }
-#endif
     if constexpr (std::is_base_of_v<Lif, M>) {
       if (integration.method == Method::exact)
         return std::make_unique<core::LifExactPopulation<M>>(resolve_params(given), size, integration);
