@@ -1,7 +1,9 @@
 // Spike statistics, rate functions, f-I curves and rheobase.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "lapicque/analysis.hpp"
 #include "lapicque/error.hpp"
@@ -87,6 +89,21 @@ TEST(Analysis, CurrentRangesAreTheDecimalsMeant) {
   EXPECT_EQ(js[31], 2.8);
   EXPECT_EQ(js.back(), 5.0);
   EXPECT_EQ(current_range(0, 999, 1).size(), 1000u);
+  // Every value is the double nearest to its decimal, whatever the step's binary rounding.
+  for (const auto& [from, to, step, digits] :
+       std::vector<std::tuple<double, double, double, int>>{{-0.3, 5, 0.1, 1},
+                                                            {12.5, 400, 2.5, 1},
+                                                            {0.001, 0.05, 0.0007, 4},
+                                                            {-1000, 1000, 0.01, 2},
+                                                            {1e-20, 5e-20, 1e-21, -1}}) {
+    const auto values = current_range(from, to, step);
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      const double meant = from + static_cast<double>(k) * step;
+      const std::string text =
+          digits >= 0 ? fmt::format("{:.{}f}", meant, digits) : fmt::format("{:.15g}", meant);
+      EXPECT_EQ(values[k], std::strtod(text.c_str(), nullptr)) << from << " + " << k << " x " << step;
+    }
+  }
   EXPECT_THROW(current_range(0, 10, 0), ParameterError);
   EXPECT_THROW(current_range(10, 0, 1), ParameterError);
 }

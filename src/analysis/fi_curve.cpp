@@ -21,10 +21,28 @@ std::vector<double> current_range(double from, double to, double step) {
     throw ParameterError(
         "--step", format_double(step),
         "gives " + format_double(count) + " currents; at most 10,000,000: use a larger step");
+  // from + k step carries the binary rounding of step (0.1 x 28 = 2.8000000000000003): the
+  // currents are the decimals the user meant. When from and step have at most 15 decimals and
+  // stay below 2^53 once scaled, (from' + k step') / 10^d is exact in integers and rounded once
+  // by the division: the double nearest to the decimal. Otherwise each value is rounded to 15
+  // significant digits.
+  const auto n = static_cast<std::int64_t>(count);
   std::vector<double> currents;
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) {
-    // from + k step carries the binary rounding of step (0.1 x 28 = 2.8000000000000003): take the
-    // double nearest to its 15-digit decimal instead, the number the user meant.
+  currents.reserve(static_cast<std::size_t>(n));
+  double scale = 1;
+  for (int decimals = 0; decimals <= 15; ++decimals, scale *= 10) {
+    const double from_scaled = std::round(from * scale), step_scaled = std::round(step * scale);
+    const double largest = std::abs(from_scaled) + step_scaled * static_cast<double>(n);
+    if (largest > 0x1p53) break;
+    if (std::abs(from_scaled - from * scale) > 1e-6 || std::abs(step_scaled - step * scale) > 1e-6 ||
+        std::abs(from_scaled / scale - from) > 1e-12 * std::abs(from) ||
+        std::abs(step_scaled / scale - step) > 1e-12 * step)
+      continue;
+    for (std::int64_t k = 0; k < n; ++k)
+      currents.push_back((from_scaled + static_cast<double>(k) * step_scaled) / scale);
+    return currents;
+  }
+  for (std::int64_t k = 0; k < n; ++k) {
     double current = from + static_cast<double>(k) * step;
     if (std::abs(current) < 1e-9 * step) current = 0;  // -0.3 + 3 x 0.1 is 2.8e-17, meant as 0
     currents.push_back(std::strtod(fmt::format("{:.15g}", current).c_str(), nullptr));

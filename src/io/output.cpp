@@ -44,7 +44,7 @@ void write_trace_csv(std::ostream& out, const Trace& trace) {
 void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points) {
   const bool analytic = !points.empty() && points.front().analytic_hz.has_value();
   fmt::memory_buffer text;
-  auto to = std::back_inserter(text);
+  const auto to = fmt::appender(text);
   fmt::format_to(to, "I_pA,rate_hz{},count_rate_hz,spikes,first_spike_ms\n", analytic ? ",analytic_hz" : "");
   for (const auto& p : points) {  // fmt writes doubles shortest round-trip, "nan" and "inf" as such
     fmt::format_to(to, "{},{}", p.current, p.rate_hz);
