@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "io/output.hpp"
 #include "lapicque/analysis.hpp"
 #include "lapicque/model.hpp"
+#include "progress_bar.hpp"
 
 namespace {
 
@@ -67,7 +69,10 @@ std::string raster(const RunResult& result, double dt) {
 int command_run(const RunOptions& o) {
   const auto loaded = io::load_experiment(o.experiment, o.overrides);
   const Experiment& e = loaded.experiment;
-  const RunResult result = run(e);
+  const RunResult result = [&] {
+    app::ProgressBar bar(o.experiment);  // erased when the run ends
+    return run(e, 1, {}, std::ref(bar));
+  }();
   const SpikeStatistics stats = spike_statistics(result.spikes[0], 0, result.duration);
   std::ostringstream spikes, trace;
   io::write_spikes_csv(spikes, result.spikes);
@@ -95,7 +100,10 @@ int command_fi(const FiOptions& o) {
   try {
     currents = current_range(o.from, o.to, o.step);
     const auto start = std::chrono::steady_clock::now();
-    points = fi_curve(loaded.experiment, currents, o.skip);
+    {
+      app::ProgressBar bar(fmt::format("{} ({} currents)", o.experiment, currents.size()));
+      points = fi_curve(loaded.experiment, currents, o.skip, std::ref(bar));
+    }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     if (o.timing)
       std::cerr << fmt::format("simulation_seconds={:.6f} currents={} duration_ms={}\n", elapsed.count(),

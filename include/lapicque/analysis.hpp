@@ -56,7 +56,8 @@ struct FiPoint {
 
 // The experiment's neuron under each constant current in turn (its inputs replaced), all
 // simulated at once as one population spread over the cores.
-std::vector<FiPoint> fi_curve(const Experiment& experiment, std::span<const double> currents, double skip_ms);
+std::vector<FiPoint> fi_curve(const Experiment& experiment, std::span<const double> currents, double skip_ms,
+                              const ProgressCallback& progress = {});
 
 // Currents from `from` to `to` inclusive in steps of `step` (checked: step > 0, to >= from).
 std::vector<double> current_range(double from, double to, double step);

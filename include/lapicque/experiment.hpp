@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,10 +51,15 @@ struct RunResult {
 // parameters, method and step, inputs, recorded variables); throws ParameterError.
 void validate(const Experiment& experiment);
 
+// Told now and then how far a run has got (the fraction of its steps done, 0 to 1), always from
+// the same thread and never concurrently. It may throw to stop the run (an interrupt): the run
+// then stops within a few steps on every thread and rethrows it.
+using ProgressCallback = std::function<void(double fraction)>;
+
 // Runs `neurons` identical neurons; neuron i also receives `extra_input[i]` (constant, in the
 // model's input unit) when given. Neurons are spread over threads; results are identical for
 // any number of threads.
-RunResult run(const Experiment& experiment, std::size_t neurons = 1,
-              std::span<const double> extra_input = {});
+RunResult run(const Experiment& experiment, std::size_t neurons = 1, std::span<const double> extra_input = {},
+              const ProgressCallback& progress = {});
 
 }  // namespace lapicque

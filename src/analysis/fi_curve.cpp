@@ -51,14 +51,14 @@ std::vector<double> current_range(double from, double to, double step) {
 }
 
 std::vector<FiPoint> fi_curve(const Experiment& experiment, std::span<const double> currents,
-                              double skip_ms) {
+                              double skip_ms, const ProgressCallback& progress) {
   if (!(skip_ms >= 0) || !(skip_ms < experiment.duration))
     throw ParameterError("--skip", format_double(skip_ms) + " ms",
                          "must lie in [0, duration = " + format_double(experiment.duration) + " ms)");
   Experiment e = experiment;
   e.inputs.clear();
   e.record.variables.clear();
-  const RunResult result = run(e, currents.size(), currents);
+  const RunResult result = run(e, currents.size(), currents, progress);
   const auto analytic = find_model(e.model)->analytic_rates_hz(e.neuron, currents);
   std::vector<FiPoint> points(currents.size());
   for (std::size_t i = 0; i < currents.size(); ++i) {

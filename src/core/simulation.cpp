@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 
@@ -94,7 +95,8 @@ void validate(const Experiment& e) {
                     trace_bytes / 1e9, steps));
 }
 
-RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> extra_input) {
+RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> extra_input,
+              const ProgressCallback& progress) {
   validate(e);
   const Model& model = model_of(e);
   const Integration integration = integration_of(e, model);
@@ -129,6 +131,11 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
   const int threads =
       work >= 1e7 && neurons >= 64 ? std::min<int>(omp_get_max_threads(), static_cast<int>(neurons / 32)) : 1;
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+  // Thread 0 reports progress about every 2^16 neuron-steps of its own; any thread that fails, or
+  // an interrupt from the progress callback, stops the others at their next check.
+  std::atomic<bool> stop{false};
+  const std::int64_t check_every = std::max<std::int64_t>(
+      1, (std::int64_t{1} << 16) / static_cast<std::int64_t>(std::max<std::size_t>(1, neurons / threads)));
 
 #pragma omp parallel num_threads(threads) if (threads > 1)
   {
@@ -164,6 +171,11 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
           !records && stimulus.is_constant() &&
           population->leap(begin, end, 0, result.steps, integration.dt, stimulus.at(0), held, result.spikes);
       for (std::int64_t step = 0; !leapt && step < result.steps; ++step) {
+        if (step % check_every == 0) {
+          if (stop.load(std::memory_order_relaxed)) break;
+          if (thread == 0 && progress)
+            progress(static_cast<double>(step) / static_cast<double>(result.steps));
+        }
         const StepContext context{step, static_cast<double>(step) * integration.dt, integration.dt, smooth};
         fill_input(step);
         if (records) record_row(step);
@@ -175,10 +187,12 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
       }
     } catch (...) {
       errors[thread] = std::current_exception();
+      stop = true;
     }
   }
   for (const auto& error : errors)
     if (error) std::rethrow_exception(error);
+  if (progress) progress(1.0);
   return result;
 }
 
