@@ -47,25 +47,6 @@ std::string default_out_dir(const std::string& experiment) {
   return "out/" + std::filesystem::path(experiment).stem().string();
 }
 
-// One line per neuron: `|` for a step that holds a spike, `_` otherwise (seed 003's display).
-std::string raster(const RunResult& result, double dt) {
-  std::string text;
-  for (const auto& spikes : result.spikes) {
-    std::vector<bool> marks(static_cast<std::size_t>(result.steps), false);
-    for (double t : spikes) {
-      auto step = static_cast<std::int64_t>(std::ceil(t / dt - 1e-9)) - 1;  // the step (t_n, t_n+1] holding t
-      step = std::clamp<std::int64_t>(step, 0, result.steps - 1);
-      marks[static_cast<std::size_t>(step)] = true;
-    }
-    for (std::size_t k = 0; k < marks.size(); ++k) {
-      if (k > 0) text += ' ';
-      text += marks[k] ? '|' : '_';
-    }
-    text += '\n';
-  }
-  return text;
-}
-
 int command_run(const RunOptions& o) {
   const auto loaded = io::load_experiment(o.experiment, o.overrides);
   const Experiment& e = loaded.experiment;
@@ -80,7 +61,7 @@ int command_run(const RunOptions& o) {
   const std::string summary = io::summary_json(e, result, stats, o.experiment).dump(2) + "\n";
   const std::string dir = o.out.empty() ? default_out_dir(o.experiment) : o.out;
   io::write_files(dir, {{"spikes.csv", spikes.str()}, {"trace.csv", trace.str()}, {"summary.json", summary}});
-  if (o.raster) std::cout << raster(result, e.integration.dt);
+  if (o.raster) std::cout << io::spike_train_text(result.spikes, result.steps, e.integration.dt);
   if (!o.quiet) {
     std::cout << fmt::format("{}: {} ({}, dt {} ms, {} ms): {} spikes, {:.4g} Hz", o.experiment, e.model,
                              method_name(result.method), e.integration.dt, result.duration, stats.count,

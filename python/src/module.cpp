@@ -389,6 +389,13 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("spec"), py::arg("low"), py::arg("high"), py::arg("tolerance"), py::arg("min_spikes"),
       "The smallest constant current that fires, by bisection; None if even `high` does not.");
+  m.def(
+      "spike_train_text",
+      [](const std::vector<std::vector<double>>& spikes, std::int64_t steps, double dt) {
+        return io::spike_train_text(spikes, steps, dt);
+      },
+      py::arg("spikes"), py::arg("steps"), py::arg("dt"),
+      "Seed 003's printout: `|` for a step with a spike, `_` otherwise, one line per neuron.");
   m.def("current_range", &current_range, py::arg("start"), py::arg("stop"), py::arg("step"),
         "Values from start to stop inclusive, the decimals meant.");
   m.def(

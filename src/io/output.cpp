@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -39,6 +40,24 @@ void write_trace_csv(std::ostream& out, const Trace& trace) {
     line += '\n';
     out << line;
   }
+}
+
+std::string spike_train_text(const SpikeTimes& spikes, std::int64_t steps, double dt) {
+  std::string text;
+  for (const auto& train : spikes) {
+    std::vector<bool> marks(static_cast<std::size_t>(steps), false);
+    for (double t : train) {
+      auto step = static_cast<std::int64_t>(std::ceil(t / dt - 1e-9)) - 1;  // the step (t_n, t_n+1] holding t
+      step = std::clamp<std::int64_t>(step, 0, steps - 1);
+      marks[static_cast<std::size_t>(step)] = true;
+    }
+    for (std::size_t k = 0; k < marks.size(); ++k) {
+      if (k > 0) text += ' ';
+      text += marks[k] ? '|' : '_';
+    }
+    text += '\n';
+  }
+  return text;
 }
 
 void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points) {

@@ -19,6 +19,10 @@ void write_spikes_csv(std::ostream& out, const SpikeTimes& spikes);
 void write_trace_csv(std::ostream& out, const Trace& trace);
 void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points);
 
+// Seed 003's display of spike trains: one line per neuron, one character per step of dt [ms]
+// (`|` for a step that holds a spike, `_` otherwise), separated by spaces.
+std::string spike_train_text(const SpikeTimes& spikes, std::int64_t steps, double dt);
+
 nlohmann::json summary_json(const Experiment& experiment, const RunResult& result,
                             const SpikeStatistics& stats, const std::string& source);
 
