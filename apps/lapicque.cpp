@@ -1,8 +1,12 @@
 // The `lapicque` command line: reads arguments, calls io and the core, prints. Nothing else.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -142,6 +146,31 @@ int command_curve(const CurveOptions& o) {
   return 0;
 }
 
+// The report is drawn by the Python module (matplotlib): hand over to /usr/bin/python3, with the
+// package beside this command when it runs from the build tree (build/apps -> build/python).
+int command_demo(const char* self, const std::string& out, bool quiet) {
+  namespace fs = std::filesystem;
+  std::error_code ignored;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ignored);
+  if (exe.empty()) exe = fs::absolute(self, ignored);
+  const fs::path build_package = exe.parent_path().parent_path() / "python";
+  if (fs::exists(build_package / "lapicque" / "__init__.py", ignored)) {
+    const char* old = std::getenv("PYTHONPATH");
+    const std::string path =
+        build_package.string() + (old != nullptr && *old != 0 ? ":" + std::string(old) : "");
+    setenv("PYTHONPATH", path.c_str(), 1);
+  }
+  std::vector<std::string> words{LAPICQUE_PYTHON_EXECUTABLE, "-m", "lapicque.demo"};
+  if (!out.empty()) words.insert(words.end(), {"--out", out});
+  if (quiet) words.emplace_back("--quiet");
+  std::vector<char*> args;
+  for (auto& w : words) args.push_back(w.data());
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  throw io::UserError(std::string("cannot start ") + LAPICQUE_PYTHON_EXECUTABLE + " for the report (" +
+                      std::strerror(errno) + "); install python3-matplotlib and build the Python module");
+}
+
 int command_models(const std::string& only) {
   if (!only.empty() && find_model(only) == nullptr && only != "inputs")
     throw io::UserError("no model `" + only + "`; " + unknown_name_hint(only, model_names()));
@@ -236,6 +265,13 @@ int main(int argc, char** argv) {
   curve_cmd->add_option("--tau-ref", curve_options.tau_ref, "lif: refractory period [ms]");
   curve_cmd->add_option("--out", curve_options.out, "output CSV file (default: standard output)");
 
+  std::string demo_out;
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "run the seed curriculum and write an illustrated report (report/index.html; Python module)");
+  demo_cmd->add_option("--out", demo_out, "directory of the report (default: report)");
+  bool demo_quiet = false;
+  demo_cmd->add_flag("-q,--quiet", demo_quiet, "print only where the report is");
+
   std::string model_name;
   auto* models_cmd =
       app.add_subcommand("models", "every model and input: parameters, units, defaults, meaning");
@@ -247,6 +283,7 @@ int main(int argc, char** argv) {
     if (*fi_cmd) return command_fi(fi_options);
     if (*curve_cmd) return command_curve(curve_options);
     if (*rheobase_cmd) return command_rheobase(rheobase_options);
+    if (*demo_cmd) return command_demo(argv[0], demo_out, demo_quiet);
     return command_models(model_name);
   } catch (const io::UserError& error) {
     std::cerr << "lapicque: error: " << error.what() << '\n';
