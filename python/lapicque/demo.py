@@ -26,6 +26,7 @@ INPUTS = ("constant", "sine", "step", "ramp", "noise")
 
 
 def example(*parts):
+    """The path of an experiment file of examples/."""
     return os.path.join(EXAMPLES, *parts)
 
 
@@ -39,24 +40,29 @@ class Report:
         os.makedirs(directory, exist_ok=True)
 
     def section(self, title, intro):
+        """Starts a section with its title and introduction (HTML)."""
         self.sections.append({"title": title, "intro": intro, "items": []})
         if not self.quiet:
             print(f"[{len(self.sections)}] {title}", flush=True)
 
     def say(self, text):
+        """A line of the summary printed while the report is made."""
         if not self.quiet:
             print(f"    {text}", flush=True)
 
     def figure(self, fig, name, caption, wide=False):
+        """Saves a matplotlib figure as NAME (PNG) beside the page, with its caption (HTML)."""
         path = os.path.join(self.directory, name)
         fig.savefig(path, dpi=90, bbox_inches="tight")
         plt.close(fig)
         self.sections[-1]["items"].append(("figure", name, caption, wide))
 
     def html(self, text):
+        """Adds HTML (a table, a printout) to the current section."""
         self.sections[-1]["items"].append(("html", text))
 
     def write(self, seconds):
+        """Writes index.html (complete or not at all); returns its path."""
         body = []
         toc = []
         for k, s in enumerate(self.sections, 1):
@@ -315,6 +321,7 @@ def build(directory, quiet=False):
 
 
 def main(argv=None):
+    """The command `lapicque demo` / `python3 -m lapicque.demo [--out DIR] [--quiet]`."""
     parser = argparse.ArgumentParser(prog="lapicque demo", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="report", help="directory of the report (default: report)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only where the report is")
