@@ -206,7 +206,7 @@ py::dict fi_dict(const std::vector<FiPoint>& points) {
 }
 
 io::LoadedExperiment load(const std::string& path, const std::vector<std::string>& overrides) {
-  return io::load_experiment(path, overrides);
+  return io::load_experiment(path, overrides, "setting");
 }
 
 py::dict model_dict(const Model& m) {

@@ -29,7 +29,8 @@ std::string SourceMap::describe(const ParameterError& e) const {
 
 class ExperimentLoader {
  public:
-  ExperimentLoader(std::string path, SourceMap& sources) : path_(std::move(path)), sources_(sources) {
+  ExperimentLoader(std::string path, SourceMap& sources, std::string origin)
+      : path_(std::move(path)), sources_(sources), origin_(std::move(origin)) {
     sources_.file_ = path_;
   }
 
@@ -48,7 +49,7 @@ class ExperimentLoader {
   void apply_override(toml::table& root, const std::string& assignment) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw UserError("--set " + assignment + ": expected key=value, e.g. --set neuron.tau_m=12");
+      throw UserError(origin_ + " " + assignment + ": expected key=value, e.g. neuron.tau_m=12");
     const std::string key = assignment.substr(0, eq), text = assignment.substr(eq + 1);
     toml::node_view<toml::node> parent{root};
     std::string path;
@@ -65,7 +66,7 @@ class ExperimentLoader {
       }
       if (!part.empty()) parts.push_back(part);
     }
-    if (parts.empty()) throw UserError("--set " + assignment + ": empty key");
+    if (parts.empty()) throw UserError(origin_ + " " + assignment + ": empty key");
     toml::node* node = &root;
     for (std::size_t k = 0; k + 1 < parts.size(); ++k) {
       const std::string& part = parts[k];
@@ -74,19 +75,21 @@ class ExperimentLoader {
         auto* array = node->as_array();
         const std::size_t i = std::stoul(part);
         if (array == nullptr || i >= array->size())
-          throw UserError(fmt::format("--set {}: there is no {}[{}] in {}", assignment, path, i, path_));
+          throw UserError(
+              fmt::format("{} {}: there is no {}[{}] in {}", origin_, assignment, path, i, path_));
         node = array->get(i);
         path += "[" + part + "]";
       } else {
         auto* table = node->as_table();
-        if (table == nullptr) throw UserError(fmt::format("--set {}: {} is not a table", assignment, path));
+        if (table == nullptr)
+          throw UserError(fmt::format("{} {}: {} is not a table", origin_, assignment, path));
         if (!table->contains(part)) table->insert(part, toml::table{});
         node = table->get(part);
         path += (path.empty() ? "" : ".") + part;
       }
     }
     auto* table = node->as_table();
-    if (table == nullptr) throw UserError(fmt::format("--set {}: {} is not a table", assignment, path));
+    if (table == nullptr) throw UserError(fmt::format("{} {}: {} is not a table", origin_, assignment, path));
     toml::table parsed;
     try {
       parsed = toml::parse("value = " + text);
@@ -94,7 +97,8 @@ class ExperimentLoader {
       parsed.insert("value", text);
     }
     table->insert_or_assign(parts.back(), *parsed.get("value"));
-    sources_.set((path.empty() ? "" : path + ".") + parts.back(), "command line (--set " + assignment + ")");
+    sources_.set((path.empty() ? "" : path + ".") + parts.back(),
+                 origin_ == "--set" ? "command line (--set " + assignment + ")" : origin_ + " " + assignment);
   }
 
   Experiment read(const toml::table& root) {
@@ -292,12 +296,14 @@ class ExperimentLoader {
 
   std::string path_;
   SourceMap& sources_;
+  std::string origin_;  // how overrides are named in messages: "--set", or the front end's word
 };
 
-LoadedExperiment load_experiment(const std::string& path, const std::vector<std::string>& overrides) {
+LoadedExperiment load_experiment(const std::string& path, const std::vector<std::string>& overrides,
+                                 const std::string& origin) {
   LoadedExperiment loaded;
   loaded.path = path;
-  ExperimentLoader loader(path, loaded.sources);
+  ExperimentLoader loader(path, loaded.sources, origin);
   toml::table root = loader.parse();
   for (const auto& assignment : overrides) loader.apply_override(root, assignment);
   loaded.experiment = loader.read(root);

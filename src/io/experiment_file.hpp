@@ -41,8 +41,10 @@ struct LoadedExperiment {
 };
 
 // Reads `path`, applies `overrides` ("key=value", keys dotted paths such as neuron.tau_m or
-// input[0].amplitude) and checks the result. Throws UserError.
-LoadedExperiment load_experiment(const std::string& path, const std::vector<std::string>& overrides = {});
+// input[0].amplitude) and checks the result. Throws UserError. Messages name an override as
+// "command line (--set key=value)", or as "<origin> key=value" for another origin.
+LoadedExperiment load_experiment(const std::string& path, const std::vector<std::string>& overrides = {},
+                                 const std::string& origin = "--set");
 
 // Reads a two-column CSV time series (header, then t_ms,value rows) for `file` inputs.
 void read_series(const std::string& path, const std::string& column, std::vector<double>& times,

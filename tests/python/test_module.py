@@ -122,6 +122,10 @@ def test_bad_files_raise_with_file_and_line(tmp_path):
     path.write_text('duration = 100\ndt = 0.1\n[neuron]\nmodel = "lif"\ntau_m = -4\n')
     with pytest.raises(ValueError, match=r"bad\.toml:5: neuron\.tau_m = -4 ms"):
         lapicque.run_file(path)
+    good = tmp_path / "good.toml"
+    good.write_text('duration = 100\ndt = 0.1\n[neuron]\nmodel = "lif"\n')
+    with pytest.raises(ValueError, match=r"^setting neuron\.tau_m=-3: neuron\.tau_m = -3 ms"):
+        lapicque.run_file(good, neuron__tau_m=-3)
     with pytest.raises(ValueError, match="cannot open|not a valid"):
         lapicque.run_file(tmp_path / "missing.toml")
 
