@@ -1,0 +1,274 @@
+// Drawing connections: each target's sources (or each source's targets) from its own random
+// stream, in parallel over neurons, then grouped by source.
+#include "network/connectivity.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <unordered_set>
+#include <utility>
+
+#include "core/counter_rng.hpp"
+#include "lapicque/error.hpp"
+#include "lapicque/parameters.hpp"
+
+namespace lapicque::network {
+
+namespace {
+
+constexpr std::array<std::pair<Rule, std::string_view>, 6> names{{
+    {Rule::all_to_all, "all_to_all"},
+    {Rule::one_to_one, "one_to_one"},
+    {Rule::pairwise_bernoulli, "pairwise_bernoulli"},
+    {Rule::fixed_indegree, "fixed_indegree"},
+    {Rule::fixed_outdegree, "fixed_outdegree"},
+    {Rule::fixed_total, "fixed_total"},
+}};
+
+// Random streams of one projection: per target for the rules that draw sources, per source for
+// fixed_outdegree, per synapse for fixed_total (the `b` word tells them apart).
+enum Stream : std::uint32_t { per_target = 1, per_source = 2, per_synapse = 3 };
+
+// `count` distinct values of [0, n) in increasing order (Floyd's algorithm: a uniform subset),
+// with `marks` an all-false scratch vector of size n, left all false.
+void distinct_sample(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, std::vector<char>& marks,
+                     std::vector<std::uint32_t>& out) {
+  out.clear();
+  for (std::uint64_t m = n - count; m < n; ++m) {
+    const auto t = static_cast<std::uint32_t>(rng.below(m + 1));
+    const auto chosen = marks[t] ? static_cast<std::uint32_t>(m) : t;
+    marks[chosen] = 1;
+    out.push_back(chosen);
+  }
+  for (auto v : out) marks[v] = 0;
+  std::sort(out.begin(), out.end());
+}
+
+// The partners of neuron `self` under the rules that draw from the other side: `count` of
+// [0, n), excluding `self` when `skip_self`. Multapses repeat values (kept sorted).
+void draw_partners(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, bool multapses,
+                   bool skip_self, std::uint32_t self, std::vector<char>& marks,
+                   std::vector<std::uint32_t>& out) {
+  const std::uint64_t eligible = skip_self ? n - 1 : n;
+  out.clear();
+  if (count == 0 || eligible == 0) return;
+  if (multapses) {
+    for (std::uint64_t k = 0; k < count; ++k) out.push_back(static_cast<std::uint32_t>(rng.below(eligible)));
+    std::sort(out.begin(), out.end());
+  } else {
+    distinct_sample(rng, eligible, count, marks, out);
+  }
+  if (skip_self)  // indices past `self` move up by one: `self` itself is never drawn
+    for (auto& v : out)
+      if (v >= self) ++v;
+}
+
+// Sources of each target -> targets of each source (each list in increasing target order).
+Connections by_source(const std::vector<std::vector<std::uint32_t>>& sources_of, std::size_t n_source) {
+  Connections c;
+  c.offsets.assign(n_source + 1, 0);
+  for (const auto& sources : sources_of)
+    for (auto s : sources) ++c.offsets[s + 1];
+  for (std::size_t s = 0; s < n_source; ++s) c.offsets[s + 1] += c.offsets[s];
+  c.targets.resize(c.offsets[n_source]);
+  std::vector<std::uint64_t> next(c.offsets.begin(), c.offsets.end() - 1);
+  for (std::size_t t = 0; t < sources_of.size(); ++t)
+    for (auto s : sources_of[t]) c.targets[next[s]++] = static_cast<std::uint32_t>(t);
+  return c;
+}
+
+std::string count_text(std::uint64_t n) {
+  return std::to_string(n);
+}
+
+}  // namespace
+
+std::string_view rule_name(Rule rule) {
+  for (const auto& [r, name] : names)
+    if (r == rule) return name;
+  return {};
+}
+
+bool parse_rule(std::string_view name, Rule& rule) {
+  for (const auto& [r, n] : names)
+    if (n == name) {
+      rule = r;
+      return true;
+    }
+  return false;
+}
+
+std::vector<std::string_view> rule_names() {
+  std::vector<std::string_view> out;
+  for (const auto& entry : names) out.push_back(entry.second);
+  return out;
+}
+
+void check_rule(const ConnectionRule& r, std::size_t n_source, std::size_t n_target, bool same_population,
+                const std::string& prefix) {
+  const bool skip_self = same_population && !r.autapses;
+  switch (r.rule) {
+    case Rule::one_to_one:
+      if (n_source != n_target)
+        throw ParameterError(
+            prefix + "rule", "\"one_to_one\"",
+            fmt::format("needs populations of one size (source {}, target {})", n_source, n_target));
+      break;
+    case Rule::pairwise_bernoulli:
+      if (!(r.p >= 0 && r.p <= 1))
+        throw ParameterError(prefix + "p", format_double(r.p), "a probability: must lie in [0, 1]");
+      break;
+    case Rule::fixed_indegree: {
+      const std::uint64_t eligible = skip_self ? n_source - 1 : n_source;
+      if (r.number > 0 && eligible == 0)
+        throw ParameterError(prefix + "indegree", count_text(r.number),
+                             "the source population has no neuron to draw");
+      if (!r.multapses && r.number > eligible)
+        throw ParameterError(prefix + "indegree", count_text(r.number),
+                             fmt::format("must be <= {} (the source neurons{}) without multapses; allow "
+                                         "multapses = true or lower the in-degree",
+                                         eligible, skip_self ? " other than the target itself" : ""));
+      break;
+    }
+    case Rule::fixed_outdegree: {
+      const std::uint64_t eligible = skip_self ? n_target - 1 : n_target;
+      if (r.number > 0 && eligible == 0)
+        throw ParameterError(prefix + "outdegree", count_text(r.number),
+                             "the target population has no neuron to draw");
+      if (!r.multapses && r.number > eligible)
+        throw ParameterError(prefix + "outdegree", count_text(r.number),
+                             fmt::format("must be <= {} (the target neurons{}) without multapses; allow "
+                                         "multapses = true or lower the out-degree",
+                                         eligible, skip_self ? " other than the source itself" : ""));
+      break;
+    }
+    case Rule::fixed_total: {
+      const double pairs = static_cast<double>(n_source) * static_cast<double>(n_target) -
+                           (skip_self ? static_cast<double>(std::min(n_source, n_target)) : 0.0);
+      if (r.number > 0 && pairs <= 0)
+        throw ParameterError(prefix + "number", count_text(r.number),
+                             "the populations have no pair to connect");
+      if (!r.multapses && static_cast<double>(r.number) > pairs)
+        throw ParameterError(prefix + "number", count_text(r.number),
+                             fmt::format("must be <= {} (the distinct pairs) without multapses", pairs));
+      break;
+    }
+    case Rule::all_to_all:
+      break;
+  }
+  if (n_source > 0xFFFFFFFFull || n_target > 0xFFFFFFFFull)
+    throw ParameterError(prefix + "rule", std::string(rule_name(r.rule)),
+                         "populations are limited to 2^32 - 1 neurons each");
+}
+
+double expected_synapses(const ConnectionRule& r, std::size_t n_source, std::size_t n_target) {
+  const auto ns = static_cast<double>(n_source), nt = static_cast<double>(n_target);
+  switch (r.rule) {
+    case Rule::all_to_all:
+      return ns * nt;
+    case Rule::one_to_one:
+      return ns;
+    case Rule::pairwise_bernoulli:
+      return r.p * ns * nt;
+    case Rule::fixed_indegree:
+      return static_cast<double>(r.number) * nt;
+    case Rule::fixed_outdegree:
+      return static_cast<double>(r.number) * ns;
+    case Rule::fixed_total:
+      return static_cast<double>(r.number);
+  }
+  return 0;
+}
+
+Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n_target, bool same_population,
+                    std::uint64_t seed, std::uint64_t projection) {
+  const bool skip_self = same_population && !r.autapses;
+  if (r.rule == Rule::fixed_total) {
+    // One stream for the whole projection, synapse by synapse (a serial draw).
+    core::CounterRng rng(seed, projection, 0, per_synapse);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    pairs.reserve(r.number);
+    std::unordered_set<std::uint64_t> seen;
+    while (pairs.size() < r.number) {
+      const auto s = static_cast<std::uint32_t>(rng.below(n_source));
+      const auto t = static_cast<std::uint32_t>(rng.below(n_target));
+      if (skip_self && s == t) continue;
+      if (!r.multapses && !seen.insert((static_cast<std::uint64_t>(s) << 32) | t).second) continue;
+      pairs.emplace_back(s, t);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    Connections c;
+    c.offsets.assign(n_source + 1, 0);
+    for (const auto& [s, t] : pairs) ++c.offsets[s + 1];
+    for (std::size_t s = 0; s < n_source; ++s) c.offsets[s + 1] += c.offsets[s];
+    c.targets.reserve(pairs.size());
+    for (const auto& pair : pairs) c.targets.push_back(pair.second);
+    return c;
+  }
+  if (r.rule == Rule::fixed_outdegree) {
+    std::vector<std::vector<std::uint32_t>> targets_of(n_source);
+#pragma omp parallel
+    {
+      std::vector<char> marks(r.multapses ? 0 : n_target, 0);
+#pragma omp for schedule(dynamic, 64)
+      for (std::size_t s = 0; s < n_source; ++s) {
+        core::CounterRng rng(seed, projection, s, per_source);
+        draw_partners(rng, n_target, r.number, r.multapses, skip_self, static_cast<std::uint32_t>(s), marks,
+                      targets_of[s]);
+      }
+    }
+    Connections c;
+    c.offsets.assign(n_source + 1, 0);
+    for (std::size_t s = 0; s < n_source; ++s) c.offsets[s + 1] = c.offsets[s] + targets_of[s].size();
+    c.targets.reserve(c.offsets[n_source]);
+    for (auto& list : targets_of) c.targets.insert(c.targets.end(), list.begin(), list.end());
+    return c;
+  }
+  // The rules that draw each target's sources.
+  std::vector<std::vector<std::uint32_t>> sources_of(n_target);
+#pragma omp parallel
+  {
+    std::vector<char> marks(r.rule == Rule::fixed_indegree && !r.multapses ? n_source : 0, 0);
+    const double log_miss = r.p > 0 && r.p < 1 ? std::log1p(-r.p) : 0;
+#pragma omp for schedule(dynamic, 64)
+    for (std::size_t t = 0; t < n_target; ++t) {
+      auto& sources = sources_of[t];
+      const auto self = static_cast<std::uint32_t>(t);
+      switch (r.rule) {
+        case Rule::all_to_all:
+          sources.reserve(n_source);
+          for (std::size_t s = 0; s < n_source; ++s)
+            if (!(skip_self && s == t)) sources.push_back(static_cast<std::uint32_t>(s));
+          break;
+        case Rule::one_to_one:
+          if (!skip_self) sources.push_back(self);
+          break;
+        case Rule::pairwise_bernoulli: {
+          if (r.p <= 0) break;
+          core::CounterRng rng(seed, projection, t, per_target);
+          // Geometric gaps between connected sources: one draw per synapse, not per pair.
+          double s = -1;
+          while (true) {
+            s += r.p >= 1 ? 1.0 : 1.0 + std::floor(std::log(rng.uniform()) / log_miss);
+            if (s >= static_cast<double>(n_source)) break;
+            const auto source = static_cast<std::uint32_t>(s);
+            if (!(skip_self && source == self)) sources.push_back(source);
+          }
+          break;
+        }
+        case Rule::fixed_indegree: {
+          core::CounterRng rng(seed, projection, t, per_target);
+          draw_partners(rng, n_source, r.number, r.multapses, skip_self, self, marks, sources);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  return by_source(sources_of, n_source);
+}
+
+}  // namespace lapicque::network

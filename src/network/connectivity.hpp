@@ -1,0 +1,53 @@
+// Connection rules between a source and a target population: which pairs are connected, as
+// targets grouped by source (the layout spike delivery reads). The draws are keyed by (seed,
+// projection, target) or (seed, projection, source), so the result is the same on any number of
+// threads. Rules and their names follow NEST's (all_to_all, one_to_one, pairwise_bernoulli,
+// fixed_indegree, fixed_outdegree, fixed_total).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lapicque::network {
+
+enum class Rule { all_to_all, one_to_one, pairwise_bernoulli, fixed_indegree, fixed_outdegree, fixed_total };
+
+struct ConnectionRule {
+  Rule rule = Rule::all_to_all;
+  double p = 0;              // pairwise_bernoulli: probability of each pair
+  std::uint64_t number = 0;  // fixed_indegree / fixed_outdegree: per neuron; fixed_total: in all
+  bool autapses = true;      // a neuron onto itself (only when source and target are one population)
+  bool multapses = true;     // more than one synapse per pair (fixed_* rules)
+};
+
+// The name of a rule as experiment files write it; nullptr-like empty for unknown names.
+std::string_view rule_name(Rule rule);
+bool parse_rule(std::string_view name, Rule& rule);
+std::vector<std::string_view> rule_names();
+
+// Synapses by source: the targets of source s are targets[offsets[s] .. offsets[s + 1]), in
+// increasing order (repeated for multapses).
+struct Connections {
+  std::vector<std::uint64_t> offsets;  // n_source + 1
+  std::vector<std::uint32_t> targets;
+  std::size_t size() const { return targets.size(); }
+  std::size_t out_degree(std::size_t source) const { return offsets[source + 1] - offsets[source]; }
+};
+
+// Checks the rule against the population sizes; throws ParameterError (keys "p", "indegree",
+// "outdegree", "number", "rule", under `prefix`) with what is allowed.
+void check_rule(const ConnectionRule& rule, std::size_t n_source, std::size_t n_target, bool same_population,
+                const std::string& prefix);
+
+// The number of synapses the rule makes, or its expectation for pairwise_bernoulli (for the
+// memory estimate made before anything is built).
+double expected_synapses(const ConnectionRule& rule, std::size_t n_source, std::size_t n_target);
+
+// Draws the connections; `projection` keys this projection's random stream.
+Connections connect(const ConnectionRule& rule, std::size_t n_source, std::size_t n_target,
+                    bool same_population, std::uint64_t seed, std::uint64_t projection);
+
+}  // namespace lapicque::network
