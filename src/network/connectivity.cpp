@@ -83,6 +83,21 @@ std::string count_text(std::uint64_t n) {
   return std::to_string(n);
 }
 
+// A fixed in- or out-degree drawn from `eligible` neurons of the `drawn` side for each neuron of
+// the `own` side.
+void check_degree(const std::string& key, const ConnectionRule& r, std::uint64_t eligible, const char* drawn,
+                  const char* own, bool skip_self) {
+  if (r.number > 0 && eligible == 0)
+    throw ParameterError(key, count_text(r.number),
+                         fmt::format("the {} population has no neuron to draw", drawn));
+  if (!r.multapses && r.number > eligible)
+    throw ParameterError(
+        key, count_text(r.number),
+        fmt::format("must be <= {} (the {} neurons{}) without multapses; allow multapses = true or "
+                    "lower it",
+                    eligible, drawn, skip_self ? fmt::format(" other than the {} itself", own) : ""));
+}
+
 }  // namespace
 
 std::string_view rule_name(Rule rule) {
@@ -120,30 +135,14 @@ void check_rule(const ConnectionRule& r, std::size_t n_source, std::size_t n_tar
       if (!(r.p >= 0 && r.p <= 1))
         throw ParameterError(prefix + "p", format_double(r.p), "a probability: must lie in [0, 1]");
       break;
-    case Rule::fixed_indegree: {
-      const std::uint64_t eligible = skip_self ? n_source - 1 : n_source;
-      if (r.number > 0 && eligible == 0)
-        throw ParameterError(prefix + "indegree", count_text(r.number),
-                             "the source population has no neuron to draw");
-      if (!r.multapses && r.number > eligible)
-        throw ParameterError(prefix + "indegree", count_text(r.number),
-                             fmt::format("must be <= {} (the source neurons{}) without multapses; allow "
-                                         "multapses = true or lower the in-degree",
-                                         eligible, skip_self ? " other than the target itself" : ""));
+    case Rule::fixed_indegree:
+      check_degree(prefix + "indegree", r, skip_self ? n_source - 1 : n_source, "source", "target",
+                   skip_self);
       break;
-    }
-    case Rule::fixed_outdegree: {
-      const std::uint64_t eligible = skip_self ? n_target - 1 : n_target;
-      if (r.number > 0 && eligible == 0)
-        throw ParameterError(prefix + "outdegree", count_text(r.number),
-                             "the target population has no neuron to draw");
-      if (!r.multapses && r.number > eligible)
-        throw ParameterError(prefix + "outdegree", count_text(r.number),
-                             fmt::format("must be <= {} (the target neurons{}) without multapses; allow "
-                                         "multapses = true or lower the out-degree",
-                                         eligible, skip_self ? " other than the source itself" : ""));
+    case Rule::fixed_outdegree:
+      check_degree(prefix + "outdegree", r, skip_self ? n_target - 1 : n_target, "target", "source",
+                   skip_self);
       break;
-    }
     case Rule::fixed_total: {
       const double pairs = static_cast<double>(n_source) * static_cast<double>(n_target) -
                            (skip_self ? static_cast<double>(std::min(n_source, n_target)) : 0.0);
