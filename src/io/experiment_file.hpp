@@ -30,8 +30,7 @@ class SourceMap {
  private:
   std::map<std::string, std::string> where_;
   std::string file_;
-  friend struct Loader;
-  friend class ExperimentLoader;
+  friend class TomlLoader;
 };
 
 struct LoadedExperiment {
