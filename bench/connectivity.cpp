@@ -7,7 +7,8 @@
 
 namespace {
 
-using namespace lapicque::network;
+using namespace lapicque;
+using lapicque::network::connect;
 
 void brunel_connectivity(benchmark::State& state) {
   std::size_t synapses = 0;

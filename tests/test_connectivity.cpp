@@ -16,6 +16,9 @@
 namespace lapicque::network {
 namespace {
 
+using lapicque::ConnectionRule;
+using lapicque::Rule;
+
 std::vector<std::size_t> in_degrees(const Connections& c, std::size_t n_target) {
   std::vector<std::size_t> d(n_target, 0);
   for (auto t : c.targets) ++d[t];

@@ -138,14 +138,8 @@ LoadedExperiment load_experiment(const std::string& path, const std::vector<std:
   LoadedExperiment loaded;
   loaded.path = path;
   TomlLoader loader(path, loaded.sources, origin);
-  toml::table root = loader.parse();
-  for (const auto& assignment : overrides) loader.apply_override(root, assignment);
-  loaded.experiment = ExperimentReader(loader).read(root);
-  try {
-    validate(loaded.experiment);
-  } catch (const ParameterError& error) {
-    throw UserError(loaded.sources.describe(error));
-  }
+  loaded.experiment = read_checked(
+      loader, overrides, [&](const toml::table& root) { return ExperimentReader(loader).read(root); });
   return loaded;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/experiment_file.hpp"
+#include "lapicque/error.hpp"
 #include "lapicque/input.hpp"
 
 namespace lapicque::io {
@@ -48,5 +49,21 @@ class TomlLoader {
   SourceMap& sources_;
   std::string origin_;  // how overrides are named in messages: "--set", or the front end's word
 };
+
+// The sequence every experiment file goes through: parse, apply the overrides, read with `read`
+// (root table -> description), check the description with its validate(), naming the file and
+// line of a bad value.
+template <class Read>
+auto read_checked(TomlLoader& loader, const std::vector<std::string>& overrides, Read&& read) {
+  toml::table root = loader.parse();
+  for (const auto& assignment : overrides) loader.apply_override(root, assignment);
+  auto description = read(root);
+  try {
+    validate(description);
+  } catch (const ParameterError& error) {
+    throw UserError(loader.sources().describe(error));
+  }
+  return description;
+}
 
 }  // namespace lapicque::io

@@ -11,19 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "lapicque/network.hpp"
+
 namespace lapicque::network {
 
-enum class Rule { all_to_all, one_to_one, pairwise_bernoulli, fixed_indegree, fixed_outdegree, fixed_total };
-
-struct ConnectionRule {
-  Rule rule = Rule::all_to_all;
-  double p = 0;              // pairwise_bernoulli: probability of each pair
-  std::uint64_t number = 0;  // fixed_indegree / fixed_outdegree: per neuron; fixed_total: in all
-  bool autapses = true;      // a neuron onto itself (only when source and target are one population)
-  bool multapses = true;     // more than one synapse per pair (fixed_* rules)
-};
-
-// The name of a rule as experiment files write it; nullptr-like empty for unknown names.
+// The name of a rule as experiment files write it; parse_rule is false for unknown names.
 std::string_view rule_name(Rule rule);
 bool parse_rule(std::string_view name, Rule& rule);
 std::vector<std::string_view> rule_names();

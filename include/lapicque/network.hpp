@@ -1,0 +1,126 @@
+// A network as experiment files and the Python module describe it: populations of neurons,
+// spike sources, projections between them with a connection rule and a synapse model, drives
+// aimed at whole populations, and what to record. Units: ms, mV, pA, nS, Hz.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lapicque/input.hpp"
+
+namespace lapicque {
+
+// A value that is the same for every neuron or synapse, or drawn for each from a distribution
+// (from the network's counter-based streams, so the draw does not depend on threads).
+struct Distribution {
+  enum class Kind { constant, uniform, normal, lognormal };
+  Kind kind = Kind::constant;
+  double a = 0;  // constant: the value; uniform: low; normal: mean; lognormal: mu of ln x
+  double b = 0;  // uniform: high; normal: standard deviation; lognormal: sigma of ln x
+  double min = -std::numeric_limits<double>::infinity();  // normal: redrawn outside [min, max]
+  double max = std::numeric_limits<double>::infinity();
+  bool is_constant() const { return kind == Kind::constant; }
+  double mean() const;  // of the distribution as drawn (truncation ignored)
+};
+
+std::string_view distribution_name(Distribution::Kind kind);
+
+struct PopulationSpec {
+  std::string name;
+  std::size_t size = 0;
+  std::string model = "lif";
+  std::vector<std::pair<std::string, Distribution>> neuron;  // parameters and initial state
+};
+
+// Spike sources: `poisson` (each of `size` sources fires at `rate` Hz, independently) or
+// `spike_times` (each source fires at its listed times [ms]).
+struct SourceSpec {
+  std::string name, type = "poisson";
+  std::size_t size = 1;
+  double rate = 0;                         // [Hz] poisson
+  std::vector<std::vector<double>> times;  // [ms] spike_times, one list per source
+};
+
+enum class SynapseKind { delta, exp_current, alpha_current, exp_conductance, alpha_conductance };
+std::string_view synapse_name(SynapseKind kind);
+bool parse_synapse(std::string_view name, SynapseKind& kind);
+std::vector<std::string_view> synapse_names();
+// The unit of a synapse's weight: mV (delta: a jump of V), pA (currents), nS (conductances).
+std::string_view weight_unit(SynapseKind kind);
+
+enum class Rule { all_to_all, one_to_one, pairwise_bernoulli, fixed_indegree, fixed_outdegree, fixed_total };
+
+struct ConnectionRule {
+  Rule rule = Rule::all_to_all;
+  double p = 0;              // pairwise_bernoulli: probability of each pair
+  std::uint64_t number = 0;  // fixed_indegree / fixed_outdegree: per neuron; fixed_total: in all
+  bool autapses = true;      // a neuron onto itself (only when source and target are one population)
+  bool multapses = true;     // more than one synapse per pair (fixed_* rules)
+};
+
+struct ProjectionSpec {
+  std::string source, target;  // a population or a source (source side), a population (target)
+  ConnectionRule rule;
+  SynapseKind synapse = SynapseKind::delta;
+  double tau_syn = 5;  // [ms] exponential and alpha synapses
+  double E_rev = 0;    // [mV] conductance synapses
+  Distribution
+      weight;  // [mV] delta, [pA] currents, [nS] conductances; negative: inhibitory (not for conductances)
+  Distribution delay;  // [ms] >= dt
+};
+
+// Every neuron of `target` receives the same kind of drive: a current input of the single-neuron
+// lab (`constant`, `step`, `sine`, `noise`, ...), or `poisson`, an independent Poisson train of
+// `rate` Hz per neuron through a synapse.
+struct DriveSpec {
+  std::string target;
+  InputSpec input;  // type "poisson" for spike trains, else a current input
+  double rate = 0;  // [Hz] poisson
+  SynapseKind synapse = SynapseKind::delta;
+  double tau_syn = 5, E_rev = 0;
+  double weight = 0;  // as for projections
+};
+
+struct StateRecordSpec {
+  std::string population;
+  std::vector<std::string> variables{"V_m"};
+  std::vector<std::size_t> neurons{0};
+};
+
+struct NetworkRecordSpec {
+  std::vector<std::string> spikes;  // populations whose spikes are written (empty: all)
+  std::vector<StateRecordSpec> state;
+  double rate_bin = 0;  // [ms] population rates in bins of this width (0: none)
+};
+
+struct NetworkSpec {
+  double duration = 1000;  // [ms]
+  double dt = 0.1;         // [ms]
+  std::uint64_t seed = 1;
+  std::string method;  // "" : each model's default
+  std::vector<PopulationSpec> populations;
+  std::vector<SourceSpec> sources;
+  std::vector<ProjectionSpec> projections;
+  std::vector<DriveSpec> drives;
+  NetworkRecordSpec record;
+};
+
+// Checks what can be checked before building: names, sizes, models and their parameters, rules
+// (probabilities, degrees against the population sizes), synapses, weights, delays (at least
+// dt), drives and recorders. Throws ParameterError with keys such as "projection[2].p".
+void validate(const NetworkSpec& network);
+
+// What the network would take before it is built [bytes] and its number of synapses (expected,
+// for random rules), to refuse one that does not fit.
+struct MemoryEstimate {
+  double synapses = 0;
+  double bytes = 0;
+};
+MemoryEstimate estimate_memory(const NetworkSpec& network);
+
+}  // namespace lapicque

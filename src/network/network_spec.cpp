@@ -1,0 +1,320 @@
+// Checking a network description before anything is built, and estimating what it will take.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+
+#include "lapicque/error.hpp"
+#include "lapicque/model.hpp"
+#include "lapicque/network.hpp"
+#include "network/connectivity.hpp"
+
+namespace lapicque {
+
+namespace {
+
+constexpr std::array<std::pair<SynapseKind, std::string_view>, 5> synapse_kinds{{
+    {SynapseKind::delta, "delta"},
+    {SynapseKind::exp_current, "exp_current"},
+    {SynapseKind::alpha_current, "alpha_current"},
+    {SynapseKind::exp_conductance, "exp_conductance"},
+    {SynapseKind::alpha_conductance, "alpha_conductance"},
+}};
+
+bool is_conductance(SynapseKind kind) {
+  return kind == SynapseKind::exp_conductance || kind == SynapseKind::alpha_conductance;
+}
+
+// The sizes of every population and source by name; false when there is none.
+struct Sides {
+  const NetworkSpec& n;
+  bool population(const std::string& name, std::size_t& size) const {
+    for (const auto& p : n.populations)
+      if (p.name == name) {
+        size = p.size;
+        return true;
+      }
+    return false;
+  }
+  bool source(const std::string& name, std::size_t& size) const {
+    for (const auto& s : n.sources)
+      if (s.name == name) {
+        size = s.size;
+        return true;
+      }
+    return false;
+  }
+  std::vector<std::string_view> population_names() const {
+    std::vector<std::string_view> out;
+    for (const auto& p : n.populations) out.push_back(p.name);
+    return out;
+  }
+  std::vector<std::string_view> all_names() const {
+    auto out = population_names();
+    for (const auto& s : n.sources) out.push_back(s.name);
+    return out;
+  }
+};
+
+void check_distribution(const Distribution& d, const std::string& key, const std::string& unit) {
+  const auto finite = [&](double x, const char* what) {
+    if (!std::isfinite(x))
+      throw ParameterError(key, format_double(x) + " " + unit, fmt::format("{} must be finite", what));
+  };
+  switch (d.kind) {
+    case Distribution::Kind::constant:
+      finite(d.a, "the value");
+      break;
+    case Distribution::Kind::uniform:
+      finite(d.a, "low");
+      finite(d.b, "high");
+      if (!(d.b > d.a))
+        throw ParameterError(key, fmt::format("uniform [{}, {}) {}", d.a, d.b, unit), "needs high > low");
+      break;
+    case Distribution::Kind::normal:
+    case Distribution::Kind::lognormal:
+      finite(d.a, d.kind == Distribution::Kind::normal ? "mean" : "mu");
+      finite(d.b, d.kind == Distribution::Kind::normal ? "std" : "sigma");
+      if (!(d.b >= 0))
+        throw ParameterError(key, format_double(d.b), "the spread (std or sigma) must be >= 0");
+      if (!(d.max > d.min))
+        throw ParameterError(key, fmt::format("[{}, {}]", d.min, d.max), "needs max > min");
+      break;
+  }
+}
+
+void check_synapse(SynapseKind kind, double tau_syn, double E_rev, const std::string& prefix) {
+  if (kind != SynapseKind::delta && !(tau_syn > 0 && std::isfinite(tau_syn)))
+    throw ParameterError(prefix + "tau_syn", format_double(tau_syn) + " ms",
+                         "the synaptic time constant must be > 0 ms");
+  if (is_conductance(kind) && !std::isfinite(E_rev))
+    throw ParameterError(prefix + "E_rev", format_double(E_rev) + " mV",
+                         "the reversal potential must be finite");
+}
+
+}  // namespace
+
+double Distribution::mean() const {
+  switch (kind) {
+    case Kind::constant:
+      return a;
+    case Kind::uniform:
+      return 0.5 * (a + b);
+    case Kind::normal:
+      return a;
+    case Kind::lognormal:
+      return std::exp(a + 0.5 * b * b);
+  }
+  return a;
+}
+
+std::string_view distribution_name(Distribution::Kind kind) {
+  switch (kind) {
+    case Distribution::Kind::constant:
+      return "constant";
+    case Distribution::Kind::uniform:
+      return "uniform";
+    case Distribution::Kind::normal:
+      return "normal";
+    case Distribution::Kind::lognormal:
+      return "lognormal";
+  }
+  return "";
+}
+
+std::string_view synapse_name(SynapseKind kind) {
+  for (const auto& [k, name] : synapse_kinds)
+    if (k == kind) return name;
+  return "";
+}
+
+bool parse_synapse(std::string_view name, SynapseKind& kind) {
+  for (const auto& [k, n] : synapse_kinds)
+    if (n == name) {
+      kind = k;
+      return true;
+    }
+  return false;
+}
+
+std::vector<std::string_view> synapse_names() {
+  std::vector<std::string_view> out;
+  for (const auto& entry : synapse_kinds) out.push_back(entry.second);
+  return out;
+}
+
+std::string_view weight_unit(SynapseKind kind) {
+  if (kind == SynapseKind::delta) return "mV";
+  return is_conductance(kind) ? "nS" : "pA";
+}
+
+void validate(const NetworkSpec& n) {
+  if (!(n.duration > 0) || !std::isfinite(n.duration))
+    throw ParameterError("duration", format_double(n.duration) + " ms", "must be > 0 ms");
+  if (!(n.dt > 0) || !std::isfinite(n.dt) || n.dt > n.duration)
+    throw ParameterError("dt", format_double(n.dt) + " ms", "must be > 0 ms and <= duration");
+  if (n.populations.empty())
+    throw ParameterError("population", "(none)", "a network needs at least one [[population]]");
+  std::set<std::string> names;
+  const auto unique_name = [&](const std::string& name, const std::string& key) {
+    if (name.empty()) throw ParameterError(key, "\"\"", "every population and source needs a name");
+    if (!names.insert(name).second)
+      throw ParameterError(key, "\"" + name + "\"", "names must be unique across populations and sources");
+  };
+  for (std::size_t k = 0; k < n.populations.size(); ++k) {
+    const auto& p = n.populations[k];
+    const std::string prefix = fmt::format("population[{}].", k);
+    unique_name(p.name, prefix + "name");
+    if (p.size == 0 || p.size > 0xFFFFFFFFull)
+      throw ParameterError(prefix + "size", std::to_string(p.size), "must be between 1 and 2^32 - 1 neurons");
+    const Model* model = find_model(p.model);
+    if (model == nullptr)
+      throw ParameterError(prefix + "model", "\"" + p.model + "\"",
+                           "unknown model; " + unknown_name_hint(p.model, model_names()));
+    // Every parameter at its mean must be one the model accepts (each drawn value is checked again
+    // when the population is built).
+    ParamValues means;
+    for (const auto& [name, d] : p.neuron) {
+      check_distribution(d, prefix + "neuron." + name, "");
+      means.emplace_back(name, d.mean());
+    }
+    try {
+      model->resolve(means);
+    } catch (const ParameterError& e) {
+      throw ParameterError(prefix + "neuron." + e.key(), e.value(), e.allowed());
+    }
+  }
+  for (std::size_t k = 0; k < n.sources.size(); ++k) {
+    const auto& s = n.sources[k];
+    const std::string prefix = fmt::format("source[{}].", k);
+    unique_name(s.name, prefix + "name");
+    if (s.type == "poisson") {
+      if (s.size == 0) throw ParameterError(prefix + "size", "0", "must be >= 1 source");
+      if (!(s.rate >= 0) || !std::isfinite(s.rate))
+        throw ParameterError(prefix + "rate", format_double(s.rate) + " Hz", "must be >= 0 Hz");
+    } else if (s.type == "spike_times") {
+      for (std::size_t i = 0; i < s.times.size(); ++i)
+        for (std::size_t j = 0; j < s.times[i].size(); ++j) {
+          const double t = s.times[i][j];
+          if (!std::isfinite(t) || t < 0 || (j > 0 && t < s.times[i][j - 1]))
+            throw ParameterError(fmt::format("{}times[{}][{}]", prefix, i, j), format_double(t) + " ms",
+                                 "spike times must be finite, >= 0 ms and in increasing order");
+        }
+    } else {
+      throw ParameterError(
+          prefix + "type", "\"" + s.type + "\"",
+          "a source is `poisson` or `spike_times`; " + unknown_name_hint(s.type, {"poisson", "spike_times"}));
+    }
+  }
+  const Sides sides{n};
+  for (std::size_t k = 0; k < n.projections.size(); ++k) {
+    const auto& j = n.projections[k];
+    const std::string prefix = fmt::format("projection[{}].", k);
+    std::size_t n_source = 0, n_target = 0;
+    if (!sides.population(j.source, n_source) && !sides.source(j.source, n_source))
+      throw ParameterError(
+          prefix + "source", "\"" + j.source + "\"",
+          "no population or source of that name; " + unknown_name_hint(j.source, sides.all_names()));
+    if (!sides.population(j.target, n_target))
+      throw ParameterError(
+          prefix + "target", "\"" + j.target + "\"",
+          "no population of that name; " + unknown_name_hint(j.target, sides.population_names()));
+    network::check_rule(j.rule, n_source, n_target, j.source == j.target, prefix);
+    check_synapse(j.synapse, j.tau_syn, j.E_rev, prefix);
+    const std::string unit(weight_unit(j.synapse));
+    check_distribution(j.weight, prefix + "weight", unit);
+    if (is_conductance(j.synapse) && (j.weight.is_constant() ? j.weight.a < 0 : false))
+      throw ParameterError(prefix + "weight", format_double(j.weight.a) + " nS",
+                           "a conductance must be >= 0 nS; inhibition comes from E_rev below the threshold");
+    check_distribution(j.delay, prefix + "delay", "ms");
+    const double shortest = j.delay.is_constant()                         ? j.delay.a
+                            : j.delay.kind == Distribution::Kind::uniform ? j.delay.a
+                                                                          : j.delay.min;
+    if (!(shortest >= n.dt * (1 - 1e-9)))
+      throw ParameterError(
+          prefix + "delay", format_double(shortest) + " ms",
+          fmt::format("delays must be >= dt = {} ms (a spike acts from the next step on; for "
+                      "drawn delays give min >= dt)",
+                      n.dt));
+  }
+  for (std::size_t k = 0; k < n.drives.size(); ++k) {
+    const auto& d = n.drives[k];
+    const std::string prefix = fmt::format("drive[{}].", k);
+    std::size_t size = 0;
+    if (!sides.population(d.target, size))
+      throw ParameterError(
+          prefix + "target", "\"" + d.target + "\"",
+          "no population of that name; " + unknown_name_hint(d.target, sides.population_names()));
+    if (d.input.type == "poisson") {
+      if (!(d.rate >= 0) || !std::isfinite(d.rate))
+        throw ParameterError(prefix + "rate", format_double(d.rate) + " Hz", "must be >= 0 Hz");
+      check_synapse(d.synapse, d.tau_syn, d.E_rev, prefix);
+      if (!std::isfinite(d.weight))
+        throw ParameterError(prefix + "weight", format_double(d.weight), "must be finite");
+    } else {
+      try {
+        Stimulus check({d.input}, n.seed, n.dt);
+      } catch (const ParameterError& e) {  // named "input[0].x" by the inputs: here it is this drive's
+        const std::string key = e.key();
+        const auto dot = key.find('.');
+        throw ParameterError(prefix + (dot == std::string::npos ? key : key.substr(dot + 1)), e.value(),
+                             e.allowed());
+      }
+    }
+  }
+  for (const auto& name : n.record.spikes) {
+    std::size_t size = 0;
+    if (!sides.population(name, size))
+      throw ParameterError(
+          "record.spikes", "\"" + name + "\"",
+          "no population of that name; " + unknown_name_hint(name, sides.population_names()));
+  }
+  for (std::size_t k = 0; k < n.record.state.size(); ++k) {
+    const auto& r = n.record.state[k];
+    const std::string prefix = fmt::format("record.state[{}].", k);
+    std::size_t size = 0;
+    if (!sides.population(r.population, size))
+      throw ParameterError(
+          prefix + "population", "\"" + r.population + "\"",
+          "no population of that name; " + unknown_name_hint(r.population, sides.population_names()));
+    for (auto i : r.neurons)
+      if (i >= size)
+        throw ParameterError(prefix + "neurons", std::to_string(i),
+                             fmt::format("population {} has neurons 0 to {}", r.population, size - 1));
+  }
+  if (!(n.record.rate_bin >= 0) || !std::isfinite(n.record.rate_bin))
+    throw ParameterError("record.rate_bin", format_double(n.record.rate_bin) + " ms", "must be >= 0 ms");
+}
+
+MemoryEstimate estimate_memory(const NetworkSpec& n) {
+  // The layout the engine uses: per synapse a 32-bit target, a 32-bit weight unless the
+  // projection's weight is constant and a 16-bit delay unless its delay is; per source neuron and
+  // projection a 64-bit offset; per neuron its state and a ring of input buffers over the longest
+  // delay; per recorded spike 16 bytes.
+  MemoryEstimate m;
+  const Sides sides{n};
+  double longest_delay_steps = 1;
+  for (const auto& j : n.projections) {
+    std::size_t n_source = 0, n_target = 0;
+    if (!sides.population(j.source, n_source)) sides.source(j.source, n_source);
+    sides.population(j.target, n_target);
+    const double synapses = network::expected_synapses(j.rule, n_source, n_target);
+    m.synapses += synapses;
+    m.bytes += synapses * (4 + (j.weight.is_constant() ? 0 : 4) + (j.delay.is_constant() ? 0 : 2)) +
+               8.0 * static_cast<double>(n_source + 1);
+    const double longest = j.delay.is_constant() ? j.delay.a
+                           : j.delay.kind == Distribution::Kind::uniform
+                               ? j.delay.b
+                               : std::min(j.delay.max, j.delay.a + 6 * j.delay.b);
+    longest_delay_steps = std::max(longest_delay_steps, std::ceil(longest / n.dt) + 1);
+  }
+  double neurons = 0;
+  for (const auto& p : n.populations) neurons += static_cast<double>(p.size);
+  // state (up to 8 variables), refractory clock, synaptic variables (up to 4 receptors x 2), rings
+  m.bytes += neurons * 8 * (8 + 1 + 8) + neurons * 8 * 2 * longest_delay_steps;
+  return m;
+}
+
+}  // namespace lapicque

@@ -1,0 +1,249 @@
+// Network experiment files: a full description reads into the spec it says, and every kind of
+// bad input (point 7 of the network issue) gives one message with file, line, key, value and
+// what is allowed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "io/network_file.hpp"
+
+namespace lapicque {
+namespace {
+
+namespace fs = std::filesystem;
+
+// COBA of Brette et al. (2007) as a file, with a drive, a source and recorders.
+const std::string coba = R"(duration = 1000  # ms
+dt = 0.1
+seed = 3
+
+[[population]]
+name = "E"
+size = 3200
+model = "lif"
+[population.neuron]
+C_m = 200
+g_L = 10
+E_L = -60
+V_th = -50
+V_reset = -60
+t_ref = 5
+V_m = { distribution = "normal", mean = -55, std = 5, max = -50 }
+
+[[population]]
+name = "I"
+size = 800
+model = "lif"
+[population.neuron]
+C_m = 200
+g_L = 10
+E_L = -60
+V_th = -50
+V_reset = -60
+t_ref = 5
+V_m = { distribution = "uniform", low = -60, high = -50 }
+
+[[source]]
+name = "ext"
+type = "poisson"
+size = 100
+rate = 5
+
+[[projection]]
+source = "E"
+target = "E"
+rule = "pairwise_bernoulli"
+p = 0.02
+autapses = false
+synapse = "exp_conductance"
+tau_syn = 5
+E_rev = 0
+weight = 6
+delay = 0.1
+
+[[projection]]
+source = "I"
+target = "E"
+rule = "fixed_indegree"
+indegree = 16
+multapses = false
+synapse = "exp_conductance"
+tau_syn = 10
+E_rev = -80
+weight = { distribution = "lognormal", mu = 4.2, sigma = 0.1 }
+delay = { distribution = "uniform", low = 0.1, high = 2 }
+
+[[projection]]
+source = "ext"
+target = "I"
+rule = "all_to_all"
+synapse = "delta"
+weight = 0.5
+delay = 1.5
+
+[[drive]]
+target = "I"
+type = "poisson"
+rate = 1000
+synapse = "exp_current"
+tau_syn = 2
+weight = 20
+
+[[drive]]
+target = "E"
+type = "noise"
+mean = 10
+sigma = 5
+
+[record]
+spikes = ["E", "I"]
+rate_bin = 1
+[[record.state]]
+population = "E"
+variables = ["V_m"]
+neurons = [0, 1, 2]
+)";
+
+class NetworkFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("lapicque-network-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& text) {
+    const auto path = (dir_ / "network.toml").string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  std::string message(const std::string& text, const std::vector<std::string>& overrides = {}) {
+    try {
+      io::load_network(write(text), overrides);
+    } catch (const io::UserError& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "no error";
+    return "";
+  }
+  fs::path dir_;
+};
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "message: " << (text)
+
+TEST_F(NetworkFile, ReadsWhatItSays) {
+  const auto path = write(coba);
+  ASSERT_TRUE(io::is_network_file(path));
+  const auto n = io::load_network(path).network;
+  EXPECT_EQ(n.seed, 3u);
+  ASSERT_EQ(n.populations.size(), 2u);
+  EXPECT_EQ(n.populations[0].name, "E");
+  EXPECT_EQ(n.populations[0].size, 3200u);
+  const auto V_m = *std::find_if(n.populations[0].neuron.begin(), n.populations[0].neuron.end(),
+                                 [](const auto& p) { return p.first == "V_m"; });
+  EXPECT_EQ(V_m.second.kind, Distribution::Kind::normal);
+  EXPECT_EQ(V_m.second.a, -55);
+  EXPECT_EQ(V_m.second.b, 5);
+  EXPECT_EQ(V_m.second.max, -50);
+  ASSERT_EQ(n.projections.size(), 3u);
+  EXPECT_EQ(n.projections[0].rule.rule, Rule::pairwise_bernoulli);
+  EXPECT_EQ(n.projections[0].rule.p, 0.02);
+  EXPECT_FALSE(n.projections[0].rule.autapses);
+  EXPECT_EQ(n.projections[0].synapse, SynapseKind::exp_conductance);
+  EXPECT_EQ(n.projections[1].rule.number, 16u);
+  EXPECT_FALSE(n.projections[1].rule.multapses);
+  EXPECT_EQ(n.projections[1].E_rev, -80);
+  EXPECT_EQ(n.projections[1].weight.kind, Distribution::Kind::lognormal);
+  EXPECT_EQ(n.projections[1].delay.kind, Distribution::Kind::uniform);
+  EXPECT_EQ(n.projections[2].source, "ext");
+  ASSERT_EQ(n.drives.size(), 2u);
+  EXPECT_EQ(n.drives[0].input.type, "poisson");
+  EXPECT_EQ(n.drives[0].rate, 1000);
+  EXPECT_EQ(n.drives[1].input.type, "noise");
+  EXPECT_EQ(n.record.state.at(0).neurons.size(), 3u);
+  EXPECT_EQ(n.record.rate_bin, 1);
+  const auto overridden = io::load_network(path, {"projection[0].p=0.05", "population[1].size=400"}).network;
+  EXPECT_EQ(overridden.projections[0].rule.p, 0.05);
+  EXPECT_EQ(overridden.populations[1].size, 400u);
+  EXPECT_FALSE(io::is_network_file(write("duration = 10\n[neuron]\nmodel = \"lif\"\n")));
+}
+
+TEST_F(NetworkFile, MemoryEstimate) {
+  const auto n = io::load_network(write(coba)).network;
+  const auto m = estimate_memory(n);
+  // 0.02 x 3200 x 3200 + 16 x 3200 + 100 x 800 synapses
+  EXPECT_DOUBLE_EQ(m.synapses, 0.02 * 3200 * 3200 + 16.0 * 3200 + 100.0 * 800);
+  EXPECT_GT(m.bytes, 4 * m.synapses);
+  EXPECT_LT(m.bytes, 64 * m.synapses);
+}
+
+TEST_F(NetworkFile, UnknownPopulationInAProjection) {
+  const auto m = message(replace(coba, "source = \"I\"\ntarget = \"E\"", "source = \"Inh\"\ntarget = \"E\""));
+  EXPECT_HAS(m, "network.toml:50: projection[1].source = \"Inh\": no population or source of that name");
+  EXPECT_HAS(m, "allowed: E, I, ext");
+  EXPECT_HAS(message(replace(coba, "target = \"I\"\nrule = \"all_to_all\"",
+                             "target = \"X\"\nrule = \"all_to_all\"")),
+             "projection[2].target = \"X\": no population of that name");
+}
+
+TEST_F(NetworkFile, ProbabilitiesOutsideZeroToOne) {
+  EXPECT_HAS(message(replace(coba, "p = 0.02", "p = 1.2")),
+             ":41: projection[0].p = 1.2: a probability: must lie in [0, 1]");
+  EXPECT_HAS(message(coba, {"projection[0].p=-0.1"}), "projection[0].p = -0.1: a probability");
+}
+
+TEST_F(NetworkFile, DelaysShorterThanDt) {
+  EXPECT_HAS(message(replace(coba, "delay = 0.1\n", "delay = 0.05\n")),
+             "projection[0].delay = 0.05 ms: delays must be >= dt = 0.1 ms");
+  EXPECT_HAS(message(replace(coba, "low = 0.1, high = 2", "low = 0, high = 2")),
+             "projection[1].delay = 0 ms");
+}
+
+TEST_F(NetworkFile, InDegreeLargerThanTheSourceWithoutMultapses) {
+  const auto m = message(replace(coba, "indegree = 16", "indegree = 900"));
+  EXPECT_HAS(m, "projection[1].indegree = 900: must be <= 800 (the source neurons) without multapses");
+  EXPECT_HAS(m, "multapses = true");
+}
+
+TEST_F(NetworkFile, OtherBadInput) {
+  EXPECT_HAS(message(replace(coba, "rule = \"pairwise_bernoulli\"", "rule = \"pairwise_bernouli\"")),
+             "did you mean `pairwise_bernoulli`?");
+  EXPECT_HAS(message(replace(coba, "synapse = \"exp_conductance\"\ntau_syn = 5",
+                             "synapse = \"exp_conductance\"\ntau_syn = 0")),
+             "projection[0].tau_syn = 0 ms: the synaptic time constant must be > 0 ms");
+  EXPECT_HAS(message(replace(coba, "weight = 6\n", "weight = -6\n")), "a conductance must be >= 0 nS");
+  EXPECT_HAS(message(replace(coba, "size = 800", "size = 0")), "population[1].size = 0");
+  EXPECT_HAS(message(replace(coba, "model = \"lif\"", "model = \"lifx\"")),
+             "population[0].model = \"lifx\": unknown model");
+  EXPECT_HAS(message(replace(coba, "t_ref = 5", "t_ref = -5")), "population[0].neuron.t_ref = -5 ms");
+  EXPECT_HAS(message(replace(coba, "low = -60, high = -50", "low = -50, high = -60")), "needs high > low");
+  EXPECT_HAS(
+      message(replace(coba, "distribution = \"uniform\", low = -60", "distribution = \"gamma\", low = -60")),
+      "unknown distribution");
+  EXPECT_HAS(message(replace(coba, "name = \"I\"", "name = \"E\"")), "names must be unique");
+  EXPECT_HAS(message(replace(coba, "neurons = [0, 1, 2]", "neurons = [0, 1, 5000]")),
+             "record.state[0].neurons = 5000: population E has neurons 0 to 3199");
+  EXPECT_HAS(message(replace(coba, "rate = 1000", "rate = -1")), "drive[0].rate = -1 Hz: must be >= 0 Hz");
+  EXPECT_HAS(message(replace(coba, "sigma = 5\n", "sigma = -5\n")),
+             ":81: drive[1].sigma = -5: must be >= 0 pA sqrt(ms)");
+  EXPECT_HAS(message(replace(coba, "spikes = [\"E\", \"I\"]", "spikes = [\"E\", \"J\"]")),
+             "record.spikes = \"J\"");
+  EXPECT_HAS(message(replace(coba, "rule = \"fixed_indegree\"\nindegree = 16", "rule = \"fixed_indegree\"")),
+             "projection[1].indegree = (missing): rule fixed_indegree needs `indegree`");
+  EXPECT_HAS(message(replace(coba, "autapses = false", "autapses = 0")),
+             "projection[0].autapses = 0: must be true or false");
+  EXPECT_HAS(message(replace(coba, "delay = 1.5", "dleay = 1.5")), "projection[2].dleay");
+}
+
+}  // namespace
+}  // namespace lapicque
