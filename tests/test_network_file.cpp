@@ -207,6 +207,11 @@ TEST_F(NetworkFile, DelaysShorterThanDt) {
              "projection[0].delay = 0.05 ms: delays must be >= dt = 0.1 ms");
   EXPECT_HAS(message(replace(coba, "low = 0.1, high = 2", "low = 0, high = 2")),
              "projection[1].delay = 0 ms");
+  EXPECT_HAS(
+      message(replace(coba, "delay = 1.5", "delay = 1.55")),
+      "projection[2].delay = 1.55 ms: must be a whole number of steps of dt = 0.1 ms (spikes travel on "
+      "the grid), e.g. 1.5 or 1.6 ms");
+  EXPECT_NO_THROW(io::load_network(write(replace(coba, "delay = 1.5", "delay = 1.7"))));
 }
 
 TEST_F(NetworkFile, InDegreeLargerThanTheSourceWithoutMultapses) {

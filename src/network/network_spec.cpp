@@ -238,6 +238,18 @@ void validate(const NetworkSpec& n) {
           fmt::format("delays must be >= dt = {} ms (a spike acts from the next step on; for "
                       "drawn delays give min >= dt)",
                       n.dt));
+    // Spikes travel on the grid: a constant delay must be a whole number of steps (drawn delays are
+    // rounded to the nearest step).
+    if (j.delay.is_constant()) {
+      const double steps = j.delay.a / n.dt;
+      if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps))
+        throw ParameterError(
+            prefix + "delay", format_double(j.delay.a) + " ms",
+            fmt::format("must be a whole number of steps of dt = {} ms (spikes travel on the "
+                        "grid), e.g. {} or {} ms",
+                        n.dt, format_double(std::floor(steps) * n.dt),
+                        format_double(std::ceil(steps) * n.dt)));
+    }
   }
   for (std::size_t k = 0; k < n.drives.size(); ++k) {
     const auto& d = n.drives[k];
