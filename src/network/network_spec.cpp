@@ -31,17 +31,14 @@ bool is_conductance(SynapseKind kind) {
 struct Sides {
   const NetworkSpec& n;
   bool population(const std::string& name, std::size_t& size) const {
-    for (const auto& p : n.populations)
-      if (p.name == name) {
-        size = p.size;
-        return true;
-      }
-    return false;
+    return find(n.populations, name, size);
   }
-  bool source(const std::string& name, std::size_t& size) const {
-    for (const auto& s : n.sources)
-      if (s.name == name) {
-        size = s.size;
+  bool source(const std::string& name, std::size_t& size) const { return find(n.sources, name, size); }
+  template <class List>
+  static bool find(const List& list, const std::string& name, std::size_t& size) {
+    for (const auto& entry : list)
+      if (entry.name == name) {
+        size = entry.size;
         return true;
       }
     return false;
