@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "io/experiment_file.hpp"
+#include "io/network_file.hpp"
+#include "io/network_output.hpp"
 #include "io/output.hpp"
 #include "lapicque/analysis.hpp"
 #include "lapicque/model.hpp"
@@ -26,6 +28,7 @@ struct RunOptions {
   std::string experiment, out;
   std::vector<std::string> overrides;
   bool raster = false, quiet = false;
+  std::size_t threads = 1;
 };
 
 struct FiOptions {
@@ -51,7 +54,48 @@ std::string default_out_dir(const std::string& experiment) {
   return "out/" + std::filesystem::path(experiment).stem().string();
 }
 
+int command_run_network(const RunOptions& o) {
+  const auto loaded = io::load_network(o.experiment, o.overrides);
+  const NetworkSpec& spec = loaded.network;
+  NetworkResult result;
+  try {
+    app::ProgressBar bar(o.experiment);
+    result = simulate(spec, o.threads, std::ref(bar));
+  } catch (const ParameterError& error) {
+    throw io::UserError(o.experiment + ": " + error.key() + " = " + error.value() + ": " + error.allowed());
+  }
+  std::ostringstream spikes, trace, rates;
+  io::write_network_spikes_csv(spikes, result);
+  std::vector<std::pair<std::string, std::string>> files{{"spikes.csv", spikes.str()}};
+  if (!result.traces.empty()) {
+    io::write_network_trace_csv(trace, result, spec.dt);
+    files.emplace_back("trace.csv", trace.str());
+  }
+  if (spec.record.rate_bin > 0) {
+    io::write_network_rates_csv(rates, result, spec.record.rate_bin);
+    files.emplace_back("rates.csv", rates.str());
+  }
+  const auto summary = io::network_summary_json(spec, result, o.experiment);
+  files.emplace_back("summary.json", summary.dump(2) + "\n");
+  const std::string dir = o.out.empty() ? default_out_dir(o.experiment) : o.out;
+  io::write_files(dir, files);
+  if (!o.quiet) {
+    std::cout << fmt::format(
+        "{}: {} neurons, {} synapses, {} ms on {} thread(s): setup {:.3g} s, simulation {:.3g} s\n",
+        o.experiment, summary["n_neurons"].get<std::size_t>(), result.synapses, result.duration,
+        result.threads, result.setup_s, result.sim_s);
+    for (const auto& p : result.populations)
+      std::cout << fmt::format("  {}: {} spikes, {:.4g} Hz\n", p.name, p.spike_count,
+                               summary["populations"][p.name]["rate_hz"].get<double>());
+    std::cout << fmt::format("  -> {}/\n", dir);
+  }
+  return 0;
+}
+
 int command_run(const RunOptions& o) {
+  if (io::is_network_file(o.experiment)) return command_run_network(o);
+  if (o.threads != 1)
+    throw io::UserError("--threads applies to networks; a single-neuron experiment runs on one");
   const auto loaded = io::load_experiment(o.experiment, o.overrides);
   const Experiment& e = loaded.experiment;
   const RunResult result = [&] {
@@ -224,6 +268,10 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--raster", run_options.raster,
                     "print the spike train: | on a step with a spike, _ otherwise");
   run_cmd->add_flag("-q,--quiet", run_options.quiet, "print no summary");
+  run_cmd
+      ->add_option("--threads", run_options.threads,
+                   "networks: threads to use (0: every core); same spikes on any number")
+      ->check(CLI::Range(0, 1024));
 
   FiOptions fi_options;
   auto* fi_cmd =

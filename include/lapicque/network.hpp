@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "lapicque/experiment.hpp"
 #include "lapicque/input.hpp"
 
 namespace lapicque {
@@ -122,5 +123,62 @@ struct MemoryEstimate {
   double bytes = 0;
 };
 MemoryEstimate estimate_memory(const NetworkSpec& network);
+
+// One spike of a network: its neuron (index within its population) and time [ms].
+struct NetworkSpike {
+  std::uint32_t neuron = 0;
+  double t = 0;
+};
+
+struct PopulationResult {
+  std::string name;
+  std::size_t size = 0;
+  std::vector<NetworkSpike> spikes;  // in time order, then by neuron (recorded populations only)
+  std::uint64_t spike_count = 0;     // every spike, recorded or not
+};
+
+// Values of one variable of one neuron at every step t_n = n dt, n = 0 .. steps - 1.
+struct StateTrace {
+  std::string population, variable, unit;
+  std::size_t neuron = 0;
+  std::vector<double> values;
+};
+
+struct NetworkResult {
+  std::vector<PopulationResult> populations;
+  std::vector<StateTrace> traces;
+  std::vector<std::vector<double>> rates;  // [Hz] per population, per bin of record.rate_bin
+  std::int64_t steps = 0;
+  double duration = 0;  // [ms] steps x dt
+  std::size_t threads = 1;
+  std::uint64_t synapses = 0;
+  double synapse_bytes = 0;  // memory of the synapses as stored [bytes]
+  double setup_s = 0;        // wall time of building the network [s]
+  double sim_s = 0;          // wall time of simulating it [s]
+};
+
+// Builds the network and simulates it for `duration` on `threads` threads (0: as many as the
+// machine has). The spikes are the same, bit for bit, on any number of threads. Throws
+// ParameterError for a description validate() refuses or one that will not fit in memory,
+// SimulationError when a state turns NaN.
+NetworkResult simulate(const NetworkSpec& network, std::size_t threads = 1,
+                       const ProgressCallback& progress = {});
+
+// What the spikes of a population say about its regime (Brunel 2000): how fast, how regular each
+// neuron fires, and how synchronous the population is.
+struct PopulationActivity {
+  double rate_hz = 0;  // spikes / (neurons x time)
+  double cv_isi = 0;   // mean over neurons with >= 2 intervals of std(ISI)/mean(ISI); NaN if none
+  std::size_t neurons_with_cv = 0;
+  // Fano factor of the population's spike count in bins of `bin_ms`: about 1 when neurons fire
+  // independently, much larger when they fire together. NaN without spikes.
+  double fano = 0;
+};
+// Of the spikes in [t_start, duration] [ms].
+PopulationActivity population_activity(const PopulationResult& population, double t_start_ms,
+                                       double duration_ms, double bin_ms = 1);
+
+// Bytes of memory this machine can give a run now (available RAM, within any cgroup limit).
+double available_memory_bytes();
 
 }  // namespace lapicque

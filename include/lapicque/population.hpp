@@ -39,6 +39,9 @@ class Population {
   virtual double state(std::size_t variable, std::size_t neuron) const = 0;
   // Time until which the neuron is held refractory [ms]; <= t when it is free.
   virtual double refractory_until(std::size_t neuron) const = 0;
+  // Sets a state variable, or moves it by `delta` (a delta synapse's jump of V) [its unit].
+  virtual void set_state(std::size_t variable, std::size_t neuron, double value) = 0;
+  virtual void add_to_state(std::size_t variable, std::size_t neuron, double delta) = 0;
 
   // Advances neurons [begin, end) over one step. `held` is each neuron's input that stays
   // constant over the step (noise, file, per-neuron currents), indexed by neuron; the smooth

@@ -31,6 +31,12 @@ class ModelPopulation : public Population {
   std::span<const StateInfo> state_info() const override { return M::state; }
   double state(std::size_t variable, std::size_t neuron) const override { return state_[variable][neuron]; }
   double refractory_until(std::size_t neuron) const override { return clocks_[neuron].refractory_until; }
+  void set_state(std::size_t variable, std::size_t neuron, double value) override {
+    state_[variable][neuron] = value;
+  }
+  void add_to_state(std::size_t variable, std::size_t neuron, double delta) override {
+    state_[variable][neuron] += delta;
+  }
 
   void advance(std::size_t begin, std::size_t end, const StepContext& context, std::span<const double> held,
                SpikeTimes& spikes) override {

@@ -6,6 +6,7 @@
 #include "models/hh.hpp"
 #include "models/izhikevich.hpp"
 #include "models/lif.hpp"
+#include "models/lif_params.hpp"
 #include "models/model_adapter.hpp"
 
 namespace lapicque {
@@ -29,6 +30,13 @@ const Model* find_model(std::string_view name) {
   for (const Model* model : every_model)
     if (model->name() == name) return model;
   return nullptr;
+}
+
+std::optional<models::Lif::Params> models::lif_params(const Model* model, const ParamValues& given) {
+  if (model == &lif) return lif.resolve_params(given);
+  if (model == &lif_rm) return lif_rm.resolve_params(given);
+  if (model == &lif_norm) return lif_norm.resolve_params(given);
+  return std::nullopt;
 }
 
 std::vector<std::string_view> model_names() {

@@ -10,6 +10,7 @@
 #include "lapicque/model.hpp"
 #include "lapicque/network.hpp"
 #include "network/connectivity.hpp"
+#include "network/synapse_channel.hpp"
 
 namespace lapicque {
 
@@ -22,10 +23,6 @@ constexpr std::array<std::pair<SynapseKind, std::string_view>, 5> synapse_kinds{
     {SynapseKind::exp_conductance, "exp_conductance"},
     {SynapseKind::alpha_conductance, "alpha_conductance"},
 }};
-
-bool is_conductance(SynapseKind kind) {
-  return kind == SynapseKind::exp_conductance || kind == SynapseKind::alpha_conductance;
-}
 
 // The sizes of every population and source by name; false when there is none.
 struct Sides {
@@ -86,7 +83,7 @@ void check_synapse(SynapseKind kind, double tau_syn, double E_rev, const std::st
   if (kind != SynapseKind::delta && !(tau_syn > 0 && std::isfinite(tau_syn)))
     throw ParameterError(prefix + "tau_syn", format_double(tau_syn) + " ms",
                          "the synaptic time constant must be > 0 ms");
-  if (is_conductance(kind) && !std::isfinite(E_rev))
+  if (network::is_conductance(kind) && !std::isfinite(E_rev))
     throw ParameterError(prefix + "E_rev", format_double(E_rev) + " mV",
                          "the reversal potential must be finite");
 }
@@ -144,7 +141,7 @@ std::vector<std::string_view> synapse_names() {
 
 std::string_view weight_unit(SynapseKind kind) {
   if (kind == SynapseKind::delta) return "mV";
-  return is_conductance(kind) ? "nS" : "pA";
+  return network::is_conductance(kind) ? "nS" : "pA";
 }
 
 void validate(const NetworkSpec& n) {
@@ -173,9 +170,12 @@ void validate(const NetworkSpec& n) {
     // Every parameter at its mean must be one the model accepts (each drawn value is checked again
     // when the population is built).
     ParamValues means;
+    const auto channels = network::channels_of(n, p.name);
     for (const auto& [name, d] : p.neuron) {
       check_distribution(d, prefix + "neuron." + name, "");
-      means.emplace_back(name, d.mean());
+      const bool synaptic =  // an initial value of a synaptic variable ("g_E")
+          std::any_of(channels.begin(), channels.end(), [&](const auto& c) { return c.name == name; });
+      if (!synaptic) means.emplace_back(name, d.mean());
     }
     try {
       model->resolve(means);
@@ -222,7 +222,7 @@ void validate(const NetworkSpec& n) {
     check_synapse(j.synapse, j.tau_syn, j.E_rev, prefix);
     const std::string unit(weight_unit(j.synapse));
     check_distribution(j.weight, prefix + "weight", unit);
-    if (is_conductance(j.synapse) && (j.weight.is_constant() ? j.weight.a < 0 : false))
+    if (network::is_conductance(j.synapse) && (j.weight.is_constant() ? j.weight.a < 0 : false))
       throw ParameterError(prefix + "weight", format_double(j.weight.a) + " nS",
                            "a conductance must be >= 0 nS; inhibition comes from E_rev below the threshold");
     check_distribution(j.delay, prefix + "delay", "ms");

@@ -1,0 +1,579 @@
+// Building and running a network.
+//
+// Time advances in epochs of the shortest delay D (in steps). Within an epoch no spike can
+// reach any neuron (a spike of step n arrives at grid point n + 1 + d, d >= D), so each thread
+// advances its own share of every population without waiting for the others. At the end of the
+// epoch one barrier; then each thread delivers every spike of the epoch to the targets it owns,
+// reading the spike lists of all threads in the same order whatever their number: projection,
+// step, then source neuron. Every buffer is therefore summed in one order, and the spikes are the
+// same bit for bit on any number of threads.
+#include <fmt/format.h>
+#include <omp.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <fstream>
+#include <limits>
+
+#include "lapicque/error.hpp"
+#include "lapicque/model.hpp"
+#include "lapicque/network.hpp"
+#include "network/connectivity.hpp"
+#include "network/draw.hpp"
+#include "network/network_population.hpp"
+#include "network/poisson_counts.hpp"
+
+namespace lapicque {
+
+namespace {
+
+using network::NetworkPopulation;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// [begin, end) of `size` items that thread t of T owns, cut at multiples of `grain`.
+std::pair<std::size_t, std::size_t> share(std::size_t size, std::size_t grain, std::size_t t, std::size_t T) {
+  const std::size_t blocks = (size + grain - 1) / grain;
+  const std::size_t begin = blocks * t / T * grain, end = blocks * (t + 1) / T * grain;
+  return {std::min(begin, size), std::min(end, size)};
+}
+
+// Something that sends spikes: a population (index < number of populations) or a source.
+struct SpikeSource {
+  std::string name;
+  std::size_t size = 0;
+  std::unique_ptr<network::PoissonCounts> poisson;  // poisson sources
+  // spike_times sources: (grid point, neuron), sorted; a spike at t is sent from the grid point
+  // nearest t.
+  std::vector<std::pair<std::int64_t, std::uint32_t>> scheduled;
+};
+
+// The spikes one thread found in one epoch for one sender: neurons, and where each step ends.
+struct SpikeList {
+  std::vector<std::uint32_t> neurons;
+  std::vector<std::uint32_t> step_end;
+  void clear() {
+    neurons.clear();
+    step_end.clear();
+  }
+};
+
+struct Projection {
+  std::size_t sender = 0;  // populations first, then sources
+  std::size_t target = 0;  // population
+  std::size_t channel = 0;
+  network::Connections connections;          // targets emptied when they fit in 16 bits:
+  std::vector<std::uint16_t> short_targets;  // for target populations of at most 65536 neurons
+  double weight = 0;                         // when uniform
+  std::vector<float> weights;                // per synapse, else
+  std::int64_t delay = 0;                    // [steps] when constant
+  std::vector<std::uint16_t> delays;
+  std::int64_t shortest = 0, longest = 0;  // [steps]
+  // Homogeneous weight and constant delay from a population: each target's spikes of a step are
+  // counted (16 bits, a small array that stays in the first-level cache) and weighted once,
+  // when the step reaches them. Empty otherwise: spikes add their weights into the target's ring.
+  std::vector<std::uint16_t> counts;  // ring_length x padded target size
+  std::size_t ring = 0;
+  bool countable = false;
+  double bytes() const {
+    return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.size() * 2 +
+                               connections.offsets.size() * 8 + weights.size() * 4 + delays.size() * 2);
+  }
+};
+
+struct Drive {
+  std::size_t target = 0, channel = 0;
+  double weight = 0;
+  std::unique_ptr<network::PoissonCounts> counts;
+};
+
+struct Recorder {
+  std::size_t population = 0, variable = 0, neuron = 0;
+  StateTrace trace;
+};
+
+std::int64_t to_steps(double ms, double dt) {
+  return static_cast<std::int64_t>(std::llround(ms / dt));
+}
+
+class Engine {
+ public:
+  Engine(const NetworkSpec& spec, std::size_t threads) : spec_(spec), threads_(threads) {}
+
+  void build();
+  void run(NetworkResult& result, const ProgressCallback& progress);
+  void collect(NetworkResult& result);
+
+ private:
+  std::size_t sender_index(const std::string& name) const {
+    for (std::size_t k = 0; k < populations_.size(); ++k)
+      if (populations_[k]->name() == name) return k;
+    for (std::size_t k = 0; k < sources_.size(); ++k)
+      if (sources_[k].name == name) return populations_.size() + k;
+    return 0;  // validate() has made sure it exists
+  }
+  std::size_t sender_size(std::size_t s) const {
+    return s < populations_.size() ? populations_[s]->size() : sources_[s - populations_.size()].size;
+  }
+  void build_projection(std::size_t k);
+  void advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps, std::size_t parity);
+  void deliver(std::size_t t, std::int64_t first, std::int64_t steps, std::size_t parity);
+  template <class Index>
+  void deliver(Projection& j, const Index* targets, std::size_t t, std::int64_t first, std::int64_t steps,
+               std::size_t parity);
+  SpikeList& list(std::size_t parity, std::size_t sender, std::size_t t) {
+    return lists_[parity][sender * threads_ + t];
+  }
+
+  const NetworkSpec& spec_;
+  std::size_t threads_;
+  std::int64_t steps_ = 0, epoch_ = 1;
+  std::vector<std::unique_ptr<NetworkPopulation>> populations_;
+  std::vector<SpikeSource> sources_;
+  std::vector<Projection> projections_;
+  std::vector<Drive> drives_;
+  std::vector<Recorder> recorders_;
+  std::vector<char> recorded_;                                   // per population: spikes kept
+  std::vector<std::vector<std::vector<NetworkSpike>>> spikes_;   // [population][thread]
+  std::vector<std::vector<std::vector<std::uint32_t>>> counts_;  // [population][thread][step]
+  std::array<std::vector<SpikeList>, 2> lists_;                  // [epoch parity][sender x thread]
+  std::vector<std::vector<NetworkSpike>> found_;                 // [thread]: scratch of one step
+};
+
+void Engine::build() {
+  const NetworkSpec& n = spec_;
+  steps_ = static_cast<std::int64_t>(std::ceil(n.duration / n.dt - 1e-9));
+  for (std::size_t k = 0; k < n.populations.size(); ++k)
+    populations_.push_back(network::make_network_population(n.populations[k], k, n));
+  for (std::size_t k = 0; k < n.sources.size(); ++k) {
+    const auto& s = n.sources[k];
+    SpikeSource source;
+    source.name = s.name;
+    if (s.type == "poisson") {
+      source.size = s.size;
+      source.poisson =
+          std::make_unique<network::PoissonCounts>(s.rate * n.dt * 1e-3, n.seed, network::source_stream + k);
+    } else {
+      source.size = s.times.size();
+      for (std::size_t i = 0; i < s.times.size(); ++i)
+        for (double t : s.times[i])
+          if (to_steps(t, n.dt) <= steps_) source.scheduled.emplace_back(to_steps(t, n.dt), i);
+      std::sort(source.scheduled.begin(), source.scheduled.end());
+    }
+    sources_.push_back(std::move(source));
+  }
+  for (std::size_t k = 0; k < n.projections.size(); ++k) build_projection(k);
+  for (std::size_t k = 0; k < n.drives.size(); ++k) {
+    const auto& d = n.drives[k];
+    const std::size_t target = sender_index(d.target);
+    if (d.input.type == "poisson") {
+      Drive drive;
+      drive.target = target;
+      drive.channel = populations_[target]->channel(d.synapse, d.tau_syn, d.E_rev);
+      drive.weight = d.weight;
+      drive.counts =
+          std::make_unique<network::PoissonCounts>(d.rate * n.dt * 1e-3, n.seed, network::drive_stream + k);
+      drives_.push_back(std::move(drive));
+    }
+  }
+  // Current inputs: all of one population's in one stimulus, seeded per population.
+  for (std::size_t p = 0; p < populations_.size(); ++p) {
+    std::vector<InputSpec> inputs;
+    for (const auto& d : n.drives)
+      if (d.input.type != "poisson" && sender_index(d.target) == p) inputs.push_back(d.input);
+    if (!inputs.empty())
+      populations_[p]->set_current_input(Stimulus(inputs, n.seed + network::input_stream + p, n.dt));
+  }
+  // The ring must hold every grid point from the next one to the farthest a spike can reach.
+  std::int64_t longest = 1, shortest = std::numeric_limits<std::int64_t>::max();
+  for (const auto& j : projections_) {
+    longest = std::max(longest, j.longest);
+    shortest = std::min(shortest, j.shortest);
+  }
+  epoch_ = projections_.empty() ? 100 : std::max<std::int64_t>(1, shortest);
+  for (auto& p : populations_) p->allocate(static_cast<std::size_t>(longest + 1));
+  for (auto& j : projections_) {
+    // counting rings only while they stay small (they are read at every step)
+    const std::size_t ring = static_cast<std::size_t>(j.delay + 1),
+                      width = populations_[j.target]->padded_size();
+    if (j.countable && ring * width * 2 <= (std::size_t{64} << 20)) {
+      j.ring = ring;
+      j.counts.assign(ring * width, 0);
+    }
+  }
+  // Initial values of synaptic variables given in the neuron tables ("g_E").
+  for (std::size_t p = 0; p < populations_.size(); ++p) {
+    const auto& table = n.populations[p].neuron;
+    for (std::size_t k = 0; k < table.size(); ++k) {
+      if (!populations_[p]->set_synaptic(table[k].first, 0, 0.0)) continue;
+      for (std::size_t i = 0; i < populations_[p]->size(); ++i) {
+        core::CounterRng rng(n.seed, network::neuron_parameter_stream + p * 4096 + k, i);
+        populations_[p]->set_synaptic(
+            table[k].first, i,
+            network::draw(table[k].second, rng, fmt::format("population[{}].neuron.{}", p, table[k].first)));
+      }
+    }
+  }
+
+  const std::size_t senders = populations_.size() + sources_.size();
+  for (auto& lists : lists_) lists.resize(senders * threads_);
+  found_.resize(threads_);
+  recorded_.assign(populations_.size(), n.record.spikes.empty());
+  for (const auto& name : n.record.spikes) recorded_[sender_index(name)] = 1;
+  spikes_.assign(populations_.size(), std::vector<std::vector<NetworkSpike>>(threads_));
+  counts_.assign(populations_.size(),
+                 std::vector<std::vector<std::uint32_t>>(threads_, std::vector<std::uint32_t>(steps_, 0)));
+  for (const auto& r : n.record.state) {
+    const std::size_t p = sender_index(r.population);
+    const auto variables = populations_[p]->variables();
+    for (const auto& name : r.variables) {
+      std::size_t v = 0;
+      while (v < variables.size() && variables[v].name != name) ++v;
+      if (v == variables.size()) {
+        std::vector<std::string_view> names;
+        for (const auto& info : variables) names.push_back(info.name);
+        throw ParameterError("record.state.variables", "\"" + name + "\"",
+                             fmt::format("population {} has no variable of that name; {}", r.population,
+                                         unknown_name_hint(name, names)));
+      }
+      for (auto neuron : r.neurons) {
+        Recorder rec{p, v, neuron, {}};
+        rec.trace = {r.population, name, variables[v].unit, neuron, std::vector<double>(steps_, 0.0)};
+        recorders_.push_back(std::move(rec));
+      }
+    }
+  }
+}
+
+void Engine::build_projection(std::size_t k) {
+  const NetworkSpec& n = spec_;
+  const auto& spec = n.projections[k];
+  Projection j;
+  j.sender = sender_index(spec.source);
+  j.target = sender_index(spec.target);
+  j.channel = populations_[j.target]->channel(spec.synapse, spec.tau_syn, spec.E_rev);
+  j.connections = network::connect(spec.rule, sender_size(j.sender), populations_[j.target]->size(),
+                                   j.sender == j.target, n.seed, k);
+  const auto& c = j.connections;
+  const std::size_t n_source = c.offsets.size() - 1;
+  const std::string prefix = fmt::format("projection[{}].", k);
+  if (spec.weight.is_constant()) {
+    j.weight = spec.weight.a;
+  } else {
+    j.weights.resize(c.size());
+    std::atomic<bool> negative{false};
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_)
+    for (std::size_t s = 0; s < n_source; ++s) {
+      core::CounterRng rng(n.seed, network::weight_stream + k, s);
+      for (auto e = c.offsets[s]; e < c.offsets[s + 1]; ++e) {
+        j.weights[e] = static_cast<float>(network::draw(spec.weight, rng, prefix + "weight"));
+        if (network::is_conductance(spec.synapse) && j.weights[e] < 0) negative = true;
+      }
+    }
+    if (negative)
+      throw ParameterError(prefix + "weight", "a drawn value < 0 nS",
+                           "conductances must be >= 0 nS: give the distribution min = 0");
+  }
+  if (spec.delay.is_constant()) {
+    j.delay = j.shortest = j.longest = to_steps(spec.delay.a, n.dt);
+  } else {
+    j.delays.resize(c.size());
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = 1;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_) reduction(min : lo) reduction(max : hi)
+    for (std::size_t s = 0; s < n_source; ++s) {
+      core::CounterRng rng(n.seed, network::delay_stream + k, s);
+      for (auto e = c.offsets[s]; e < c.offsets[s + 1]; ++e) {
+        // rounded to the grid, at least one step, at most 65535 steps
+        const auto d = std::clamp<std::int64_t>(
+            to_steps(network::draw(spec.delay, rng, prefix + "delay"), n.dt), 1, 65535);
+        j.delays[e] = static_cast<std::uint16_t>(d);
+        lo = std::min(lo, d);
+        hi = std::max(hi, d);
+      }
+    }
+    j.shortest = c.size() ? lo : 1;
+    j.longest = hi;
+  }
+  // Counting needs at most 65535 spikes per target and step: one per synapse from neurons.
+  if (j.weights.empty() && j.delays.empty() && j.sender < populations_.size()) {
+    std::uint64_t most = 0;
+    if (spec.rule.rule == Rule::fixed_indegree) {
+      most = spec.rule.number;
+    } else {
+      std::vector<std::uint32_t> indegree(populations_[j.target]->size(), 0);
+      for (auto target : c.targets) ++indegree[target];
+      for (auto d : indegree) most = std::max<std::uint64_t>(most, d);
+    }
+    j.countable = most <= 65535;
+  }
+  // Half the bytes to read per spike where the target population allows it.
+  if (populations_[j.target]->size() <= 65536) {
+    j.short_targets.assign(c.targets.begin(), c.targets.end());
+    std::vector<std::uint32_t>().swap(j.connections.targets);
+  }
+  projections_.push_back(std::move(j));
+}
+
+// Thread t advances its neurons and sources over steps [first, first + steps).
+void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps, std::size_t parity) {
+  const std::size_t P = populations_.size();
+  for (std::size_t s = 0; s < P + sources_.size(); ++s) list(parity, s, t).clear();
+  std::vector<NetworkSpike>& found = found_[t];
+  for (std::int64_t n = first; n < first + steps; ++n) {
+    for (std::size_t p = 0; p < P; ++p) {
+      auto& pop = *populations_[p];
+      const auto [begin, end] = share(pop.padded_size(), NetworkPopulation::lanes, t, threads_);
+      for (auto& r : recorders_)
+        if (r.population == p && r.neuron >= begin && r.neuron < end)
+          r.trace.values[n] = pop.value(r.variable, r.neuron);
+      for (auto& j : projections_)  // counted spikes arriving at t_{n+1}, weighted
+        if (j.target == p && !j.counts.empty()) {
+          std::uint16_t* count =
+              j.counts.data() +
+              static_cast<std::size_t>((n + 1) % static_cast<std::int64_t>(j.ring)) * pop.padded_size();
+          double* in = pop.arrivals(j.channel, n + 1);
+          const double w = j.weight;
+#pragma omp simd
+          for (std::size_t i = begin; i < end; ++i) {
+            in[i] += count[i] * w;
+            count[i] = 0;
+          }
+        }
+      for (const auto& d : drives_)
+        if (d.target == p) d.counts->add(n, begin, end, d.weight, pop.arrivals(d.channel, n + 1));
+      found.clear();
+      pop.step(begin, end, n, found);
+      auto& out = list(parity, p, t);
+      for (const auto& spike : found) out.neurons.push_back(spike.neuron);
+      out.step_end.push_back(static_cast<std::uint32_t>(out.neurons.size()));
+      counts_[p][t][n] = static_cast<std::uint32_t>(found.size());
+      if (recorded_[p]) spikes_[p][t].insert(spikes_[p][t].end(), found.begin(), found.end());
+    }
+    for (std::size_t k = 0; k < sources_.size(); ++k) {
+      auto& source = sources_[k];
+      auto& out = list(parity, P + k, t);
+      if (source.poisson) {
+        const auto [begin, end] = share(source.size, 4, t, threads_);
+        source.poisson->for_each(n, begin, end, [&](std::size_t i, std::uint32_t count) {
+          for (std::uint32_t c = 0; c < count; ++c) out.neurons.push_back(static_cast<std::uint32_t>(i));
+        });
+      } else if (t == 0) {  // the listed spikes sent at grid point n + 1
+        const auto range = std::equal_range(source.scheduled.begin(), source.scheduled.end(),
+                                            std::pair<std::int64_t, std::uint32_t>{n + 1, 0},
+                                            [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto e = range.first; e != range.second; ++e) out.neurons.push_back(e->second);
+      }
+      out.step_end.push_back(static_cast<std::uint32_t>(out.neurons.size()));
+    }
+  }
+}
+
+// Thread t adds every spike of the epoch to the input buffers of the targets it owns.
+void Engine::deliver(std::size_t t, std::int64_t first, std::int64_t steps, std::size_t parity) {
+  for (auto& j : projections_) {
+    if (j.short_targets.empty())
+      deliver(j, j.connections.targets.data(), t, first, steps, parity);
+    else
+      deliver(j, j.short_targets.data(), t, first, steps, parity);
+  }
+}
+
+template <class Index>
+void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::int64_t first,
+                     std::int64_t steps, std::size_t parity) {
+  auto& target = *populations_[j.target];
+  const auto [own_begin, own_end] = share(target.padded_size(), NetworkPopulation::lanes, t, threads_);
+  if (own_begin >= own_end) return;
+  const std::size_t lo = own_begin, hi = own_end;
+  const auto* offsets = j.connections.offsets.data();
+  for (std::int64_t k = 0; k < steps; ++k) {
+    const std::int64_t sent = first + k + 1;  // the grid point the spikes leave from
+    double* buffer = j.delays.empty() ? target.arrivals(j.channel, sent + j.delay) : nullptr;
+    std::uint16_t* count = j.counts.empty()
+                               ? nullptr
+                               : j.counts.data() + static_cast<std::size_t>(
+                                                       (sent + j.delay) % static_cast<std::int64_t>(j.ring)) *
+                                                       target.padded_size();
+    for (std::size_t u = 0; u < threads_; ++u) {
+      const auto& l = list(parity, j.sender, u);
+      const std::uint32_t from = k == 0 ? 0 : l.step_end[k - 1], to = l.step_end[k];
+      for (std::uint32_t q = from; q < to; ++q) {
+        // The target lists lie anywhere in memory: ask for the next spike's while this one's
+        // are delivered.
+        if (q + 1 < to) {
+          const auto* next = targets + offsets[l.neurons[q + 1]];
+          for (int line = 0; line < 4; ++line) __builtin_prefetch(next + 64 / sizeof(Index) * line);
+        }
+        const std::uint32_t s = l.neurons[q];
+        const Index* begin = targets + offsets[s];
+        const Index* end = targets + offsets[s + 1];
+        if (lo > 0) begin = std::lower_bound(begin, end, lo);
+        if (hi < target.size()) end = std::lower_bound(begin, end, hi);
+        if (count != nullptr) {
+          std::uint16_t* const c = count;
+          constexpr std::ptrdiff_t line = 64 / sizeof(Index);
+          const Index* e = begin;
+          for (; end - e >= line; e += line) {
+            __builtin_prefetch(e + 4 * line);
+            for (std::ptrdiff_t m = 0; m < line; ++m) ++c[e[m]];
+          }
+          for (; e < end; ++e) ++c[*e];
+        } else if (buffer != nullptr && j.weights.empty()) {
+          const double w = j.weight;
+          constexpr std::ptrdiff_t line = 64 / sizeof(Index);
+          const Index* e = begin;
+          for (; end - e >= line; e += line) {
+            __builtin_prefetch(e + 4 * line);
+            for (std::ptrdiff_t m = 0; m < line; ++m) buffer[e[m]] += w;
+          }
+          for (; e < end; ++e) buffer[*e] += w;
+        } else {
+          for (const Index* e = begin; e < end; ++e) {
+            const auto index = static_cast<std::size_t>(e - targets);
+            const double w = j.weights.empty() ? j.weight : static_cast<double>(j.weights[index]);
+            double* b = buffer != nullptr ? buffer : target.arrivals(j.channel, sent + j.delays[index]);
+            b[*e] += w;
+          }
+        }
+      }
+    }
+  }
+}
+
+void Engine::run(NetworkResult& result, const ProgressCallback& progress) {
+  // The spikes listed for t = 0 leave before the first step.
+  for (std::size_t k = 0; k < sources_.size(); ++k) {
+    auto& out = list(1, populations_.size() + k, 0);
+    for (const auto& [grid, neuron] : sources_[k].scheduled)
+      if (grid == 0) out.neurons.push_back(neuron);
+    out.step_end.push_back(static_cast<std::uint32_t>(out.neurons.size()));
+    for (std::size_t u = 1; u < threads_; ++u) list(1, populations_.size() + k, u).step_end.push_back(0);
+  }
+  for (std::size_t p = 0; p < populations_.size(); ++p)
+    for (std::size_t u = 0; u < threads_; ++u) list(1, p, u).step_end.push_back(0);
+  std::exception_ptr error;
+  std::array<std::atomic<bool>, 3> failed{};  // by epoch modulo 3: read only after the next barrier
+  const std::int64_t epochs = (steps_ + epoch_ - 1) / epoch_;
+  const auto start = Clock::now();
+#pragma omp parallel num_threads(threads_)
+  {
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    const auto attempt = [&](std::size_t epoch, auto&& work) {
+      try {
+        work();
+      } catch (...) {
+#pragma omp critical(lapicque_network_error)
+        if (!error) error = std::current_exception();
+        failed[epoch % 3] = true;
+      }
+    };
+    attempt(2, [&] { deliver(t, -1, 1, 1); });  // counted as epoch -1
+#pragma omp barrier
+    for (std::int64_t e = 0; e < epochs; ++e) {
+      const std::int64_t first = e * epoch_, steps = std::min(epoch_, steps_ - first);
+      const auto parity = static_cast<std::size_t>(e % 2);
+      attempt(e, [&] { advance_epoch(t, first, steps, parity); });
+#pragma omp barrier
+      // Every write to this flag (epoch e - 1, or the first delivery) came before the barrier;
+      // the next ones come only after the next barrier: all threads read the same value.
+      if (failed[(e + 2) % 3]) break;
+      attempt(e, [&] { deliver(t, first, steps, parity); });
+      if (t == 0 && progress)
+        attempt(e, [&] { progress(static_cast<double>(first + steps) / static_cast<double>(steps_)); });
+    }
+  }
+  result.sim_s = seconds_since(start);
+  if (error) std::rethrow_exception(error);
+}
+
+void Engine::collect(NetworkResult& r) {
+  r.steps = steps_;
+  r.duration = static_cast<double>(steps_) * spec_.dt;
+  r.threads = threads_;
+  for (const auto& j : projections_) {
+    r.synapses += j.connections.size() + j.short_targets.size();
+    r.synapse_bytes += j.bytes();
+  }
+  for (std::size_t p = 0; p < populations_.size(); ++p) {
+    PopulationResult out;
+    out.name = populations_[p]->name();
+    out.size = populations_[p]->size();
+    for (const auto& part : spikes_[p]) out.spikes.insert(out.spikes.end(), part.begin(), part.end());
+    std::stable_sort(out.spikes.begin(), out.spikes.end(), [](const NetworkSpike& a, const NetworkSpike& b) {
+      return a.t < b.t || (a.t == b.t && a.neuron < b.neuron);
+    });
+    for (const auto& c : counts_[p])
+      for (auto x : c) out.spike_count += x;
+    if (spec_.record.rate_bin > 0) {
+      const std::int64_t bin = std::max<std::int64_t>(1, to_steps(spec_.record.rate_bin, spec_.dt));
+      std::vector<double> rate((steps_ + bin - 1) / bin, 0.0);
+      for (const auto& c : counts_[p])
+        for (std::int64_t n = 0; n < steps_; ++n) rate[n / bin] += c[n];
+      for (std::size_t b = 0; b < rate.size(); ++b) {
+        const auto width = std::min(bin, steps_ - static_cast<std::int64_t>(b) * bin);
+        rate[b] *= 1000.0 / (static_cast<double>(width) * spec_.dt * static_cast<double>(out.size));
+      }
+      r.rates.push_back(std::move(rate));
+    }
+    r.populations.push_back(std::move(out));
+  }
+  for (auto& rec : recorders_) r.traces.push_back(std::move(rec.trace));
+}
+
+}  // namespace
+
+double available_memory_bytes() {
+  double available =
+      static_cast<double>(sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  std::string unit;
+  while (meminfo >> key >> kb >> unit)
+    if (key == "MemAvailable:") available = kb * 1024;
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream limit(path);
+    double bytes = 0;
+    if (limit >> bytes && bytes > 0) {
+      std::ifstream used_file(std::string(path).find("memory.max") != std::string::npos
+                                  ? "/sys/fs/cgroup/memory.current"
+                                  : "/sys/fs/cgroup/memory/memory.usage_in_bytes");
+      double used = 0;
+      used_file >> used;
+      available = std::min(available, bytes - used);
+    }
+  }
+  return available;
+}
+
+NetworkResult simulate(const NetworkSpec& spec, std::size_t threads, const ProgressCallback& progress) {
+  const auto start = Clock::now();
+  validate(spec);
+  if (threads == 0) threads = static_cast<std::size_t>(omp_get_max_threads());
+  const MemoryEstimate need = estimate_memory(spec);
+  const double have = available_memory_bytes();
+  if (need.bytes > 0.9 * have)
+    throw ParameterError(
+        "network", fmt::format("{:.4g} synapses, about {:.3g} GB", need.synapses, need.bytes / 1e9),
+        fmt::format("this machine has {:.3g} GB available: make the populations smaller or their in-degrees "
+                    "lower, or run on a machine with more memory",
+                    have / 1e9));
+  Engine engine(spec, threads);
+  engine.build();
+  NetworkResult result;
+  result.setup_s = seconds_since(start);
+  engine.run(result, progress);
+  engine.collect(result);
+  return result;
+}
+
+}  // namespace lapicque

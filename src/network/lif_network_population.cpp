@@ -1,0 +1,312 @@
+#include "network/lif_network_population.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cfloat>
+#include <cmath>
+
+#include "core/simd.hpp"
+#include "lapicque/error.hpp"
+
+namespace lapicque::network {
+
+namespace {
+
+using core::DoubleMask;
+using core::Doubles;
+namespace stdx = std::experimental;
+static_assert(NetworkPopulation::lanes % core::simd_width == 0);
+constexpr std::size_t max_channels = 16;  // distinct synaptic channels onto one population
+
+template <class F>
+PerNeuron table(const std::vector<models::Lif::Params>& params, std::size_t padded, F&& f) {
+  PerNeuron out;
+  out.value = f(params[0]);
+  const bool same =
+      std::all_of(params.begin(), params.end(), [&](const auto& p) { return f(p) == out.value; });
+  if (!same) {
+    out.values.assign(padded, out.value);
+    for (std::size_t i = 0; i < params.size(); ++i) out.values[i] = f(params[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+LifNetworkPopulation::LifNetworkPopulation(std::string name, std::size_t size, double dt,
+                                           const std::vector<models::Lif::Params>& params)
+    : NetworkPopulation(std::move(name), size, dt), V_(padded_), refractory_(padded_, 0.0) {
+  const std::size_t P = padded_;
+  E_L_ = table(params, P, [](const auto& p) { return p.E_L; });
+  V_th_ = table(params, P, [](const auto& p) { return p.V_th; });
+  V_reset_ = table(params, P, [](const auto& p) { return p.V_reset; });
+  g_L_ = table(params, P, [](const auto& p) { return p.g_L; });
+  inverse_g_L_ = table(params, P, [](const auto& p) { return 1 / p.g_L; });
+  decay_ = table(params, P, [&](const auto& p) { return std::exp(-dt / p.tau_m); });
+  step_over_C_ = table(params, P, [&](const auto& p) { return dt / p.C_m; });
+  tau_m_ = table(params, P, [](const auto& p) { return p.tau_m; });
+  C_m_ = table(params, P, [](const auto& p) { return p.C_m; });
+  for (const auto& p : params) {
+    const double steps = p.t_ref / dt;
+    if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps))
+      throw ParameterError(
+          "t_ref", format_double(p.t_ref) + " ms",
+          fmt::format("in a network the refractory period must be a whole number of steps of "
+                      "dt = {} ms (neurons spike on the grid), e.g. {} or {} ms",
+                      dt, format_double(std::floor(steps) * dt), format_double(std::ceil(steps) * dt)));
+  }
+  hold_steps_ = table(params, P, [&](const auto& p) { return std::round(p.t_ref / dt); });
+  for (std::size_t i = 0; i < P; ++i) V_[i] = params[i < params.size() ? i : 0].V_m;
+}
+
+void LifNetworkPopulation::allocate(std::size_t ring_length) {
+  if (channels_.size() > max_channels)
+    throw ParameterError(
+        "projection", fmt::format("{} synaptic channels onto {}", channels_.size(), name_),
+        fmt::format("at most {} distinct (synapse, tau_syn, E_rev) onto one population; share "
+                    "time constants between projections",
+                    max_channels));
+  NetworkPopulation::allocate(ring_length);
+  from_s_.assign(channels_.size(), {});
+  from_x_.assign(channels_.size(), {});
+  for (std::size_t c = 0; c < channels_.size(); ++c) {
+    const auto& ch = channels_[c];
+    if (ch.kind == SynapseKind::delta) delta_channel_ = c;
+    if (is_conductance(ch.kind)) conductance_ = true;
+    if (ch.kind == SynapseKind::delta || is_conductance(ch.kind)) continue;
+    // The coupling depends on tau_m and C_m only: one value unless they vary by neuron.
+    const auto coupling = [&](std::size_t i) { return current_coupling(tau_m_[i], C_m_[i], ch.tau, dt_); };
+    from_s_[c].value = coupling(0).from_s;
+    from_x_[c].value = coupling(0).from_x;
+    if (!tau_m_.uniform() || !C_m_.uniform()) {
+      from_s_[c].values.resize(padded_);
+      from_x_[c].values.resize(padded_);
+      for (std::size_t i = 0; i < padded_; ++i) {
+        const auto k = coupling(i);
+        from_s_[c].values[i] = k.from_s;
+        from_x_[c].values[i] = k.from_x;
+      }
+    }
+  }
+}
+
+namespace {
+
+// A parameter table as the kernel reads it: locals that no store through a double* can alias,
+// so the compiler keeps them in registers.
+struct Column {
+  double value;
+  const double* values;  // nullptr: every neuron has `value`
+  Doubles at(std::size_t i) const {
+    return values != nullptr ? Doubles(values + i, stdx::element_aligned) : Doubles(value);
+  }
+};
+Column column(const PerNeuron& p) {
+  return {p.value, p.uniform() ? nullptr : p.values.data()};
+}
+
+struct ChannelView {
+  double* s;
+  double* x;   // alpha only, else nullptr
+  double* in;  // arrivals at t_{n+1}
+  double decay, kick, E_rev;
+  bool conductance;
+  Column from_s, from_x;
+};
+
+}  // namespace
+
+namespace {
+
+// What one step of the kernel reads and writes.
+struct StepArrays {
+  double* V;
+  double* hold;
+  double* jumps;       // delta arrivals at t_{n+1}, or nullptr
+  const double* held;  // per-neuron external input, or nullptr
+  double smooth;       // external input shared by all neurons
+  Column E_L, V_th, V_reset, g_L, inverse_g_L, decay, step_over_C, hold_steps;
+  std::array<ChannelView, max_channels> channels;
+  std::size_t count;  // channels in use (delta excluded)
+  double h, t_spike;
+  std::size_t size;
+};
+
+// One pass per SIMD vector of neurons: V from t_n to t_{n+1} under the synaptic variables at t_n
+// and the external input; the synaptic variables' own step and the input arriving at t_{n+1};
+// delta jumps; then the threshold and the refractory hold at t_{n+1}. Compiled for each number
+// of channels up to 4 (Count = 0 reads a.count) and for parameters alike or not, so that the
+// usual networks run without a branch or a reload in the loop.
+template <std::size_t Count, bool Conductance, bool Uniform>
+DoubleMask lif_step(const StepArrays& a, std::size_t begin, std::size_t end,
+                    std::vector<NetworkSpike>& spikes) {
+  const auto at = [](const Column& c, std::size_t i) {
+    if constexpr (Uniform)
+      return Doubles(c.value);
+    else
+      return c.at(i);
+  };
+  const std::size_t count = Count > 0 ? Count : a.count;
+  std::array<ChannelView, Count> fixed{};
+  if constexpr (Count > 0)
+    for (std::size_t c = 0; c < Count; ++c) fixed[c] = a.channels[c];
+  const auto channel = [&](std::size_t c) -> const ChannelView& {
+    if constexpr (Count > 0)
+      return fixed[c];
+    else
+      return a.channels[c];
+  };
+  DoubleMask bad(false);
+  for (std::size_t i = begin; i < end; i += core::simd_width) {
+    Doubles v(a.V + i, stdx::element_aligned);
+    Doubles current = a.smooth;
+    if (a.held != nullptr) current += Doubles(a.held + i, stdx::element_aligned);
+    if constexpr (!Conductance) {
+      const Doubles V_inf = at(a.E_L, i) + current * at(a.inverse_g_L, i);
+      v = V_inf + (v - V_inf) * at(a.decay, i);
+      for (std::size_t c = 0; c < count; ++c) {
+        const auto& ch = channel(c);
+        v += at(ch.from_s, i) * Doubles(ch.s + i, stdx::element_aligned);
+        if (ch.x != nullptr) v += at(ch.from_x, i) * Doubles(ch.x + i, stdx::element_aligned);
+      }
+    } else {
+      // C dV/dt = -G (V - E) with G = g_L + sum g and E = (g_L E_L + sum g E_rev + I) / G, all
+      // held over the step.
+      const Doubles leak = at(a.g_L, i);
+      Doubles G = leak, drive = leak * at(a.E_L, i) + current;
+      for (std::size_t c = 0; c < count; ++c) {
+        const auto& ch = channel(c);
+        const Doubles g(ch.s + i, stdx::element_aligned);
+        if (ch.conductance) {
+          G += g;
+          drive += g * ch.E_rev;
+        } else {
+          drive += g;
+        }
+      }
+      const Doubles V_inf = drive / G;
+      v = V_inf + (v - V_inf) * core::exp(-at(a.step_over_C, i) * G);
+    }
+    for (std::size_t c = 0; c < count; ++c) {
+      const auto& ch = channel(c);
+      Doubles s(ch.s + i, stdx::element_aligned);
+      const Doubles in(ch.in + i, stdx::element_aligned);
+      if (ch.x != nullptr) {
+        Doubles x(ch.x + i, stdx::element_aligned);
+        s = (s + a.h * x) * ch.decay;
+        x = x * ch.decay + in * ch.kick;
+        x.copy_to(ch.x + i, stdx::element_aligned);
+      } else {
+        s = s * ch.decay + in;
+      }
+      s.copy_to(ch.s + i, stdx::element_aligned);
+      Doubles(0.0).copy_to(ch.in + i, stdx::element_aligned);
+    }
+    if (a.jumps != nullptr) {
+      v += Doubles(a.jumps + i, stdx::element_aligned);
+      Doubles(0.0).copy_to(a.jumps + i, stdx::element_aligned);
+    }
+    const Doubles r(a.hold + i, stdx::element_aligned);
+    const DoubleMask holding = r > 0.5;
+    const DoubleMask fire = !holding && v >= at(a.V_th, i);
+    stdx::where(holding || fire, v) = at(a.V_reset, i);
+    Doubles r_next = r - 1.0;
+    stdx::where(!holding, r_next) = 0.0;
+    stdx::where(fire, r_next) = at(a.hold_steps, i);
+    bad = bad || !(stdx::abs(v) <= DBL_MAX);
+    v.copy_to(a.V + i, stdx::element_aligned);
+    r_next.copy_to(a.hold + i, stdx::element_aligned);
+    if (stdx::any_of(fire))
+      for (std::size_t k = 0; k < core::simd_width; ++k)
+        if (fire[k] && i + k < a.size) spikes.push_back({static_cast<std::uint32_t>(i + k), a.t_spike});
+  }
+  return bad;
+}
+
+template <bool Conductance, bool Uniform>
+DoubleMask lif_step_any(const StepArrays& a, std::size_t begin, std::size_t end,
+                        std::vector<NetworkSpike>& spikes) {
+  switch (a.count) {
+    case 1:
+      return lif_step<1, Conductance, Uniform>(a, begin, end, spikes);
+    case 2:
+      return lif_step<2, Conductance, Uniform>(a, begin, end, spikes);
+    case 3:
+      return lif_step<3, Conductance, Uniform>(a, begin, end, spikes);
+    case 4:
+      return lif_step<4, Conductance, Uniform>(a, begin, end, spikes);
+    default:
+      return lif_step<0, Conductance, Uniform>(a, begin, end, spikes);
+  }
+}
+
+}  // namespace
+
+void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n,
+                                std::vector<NetworkSpike>& spikes) {
+  StepArrays a{};
+  a.smooth = external_input(begin, end, n);
+  a.held = has_held_input() ? held_.data() : nullptr;
+  bool uniform = true;
+  for (const auto* p : {&E_L_, &V_th_, &V_reset_, &g_L_, &inverse_g_L_, &decay_, &step_over_C_, &hold_steps_})
+    uniform = uniform && p->uniform();
+  for (std::size_t c = 0; c < channels_.size(); ++c) {
+    const auto& ch = channels_[c];
+    if (ch.kind == SynapseKind::delta) continue;
+    uniform = uniform && from_s_[c].uniform() && from_x_[c].uniform();
+    a.channels[a.count++] = {s_[c].data(),
+                             is_alpha(ch.kind) ? x_[c].data() : nullptr,
+                             arrivals(c, n + 1),
+                             ch.decay,
+                             ch.kick,
+                             ch.E_rev,
+                             is_conductance(ch.kind),
+                             column(from_s_[c]),
+                             column(from_x_[c])};
+  }
+  a.V = V_.data();
+  a.hold = refractory_.data();
+  a.jumps = delta_channel_ < channels_.size() ? arrivals(delta_channel_, n + 1) : nullptr;
+  a.E_L = column(E_L_);
+  a.V_th = column(V_th_);
+  a.V_reset = column(V_reset_);
+  a.g_L = column(g_L_);
+  a.inverse_g_L = column(inverse_g_L_);
+  a.decay = column(decay_);
+  a.step_over_C = column(step_over_C_);
+  a.hold_steps = column(hold_steps_);
+  a.h = dt_;
+  a.t_spike = static_cast<double>(n + 1) * dt_;
+  a.size = size_;
+  const DoubleMask bad = conductance_ ? (uniform ? lif_step_any<true, true>(a, begin, end, spikes)
+                                                 : lif_step_any<true, false>(a, begin, end, spikes))
+                                      : (uniform ? lif_step_any<false, true>(a, begin, end, spikes)
+                                                 : lif_step_any<false, false>(a, begin, end, spikes));
+  if (stdx::any_of(bad))
+    for (std::size_t i = begin; i < std::min(end, size_); ++i)
+      if (!std::isfinite(V_[i]))
+        throw SimulationError(
+            fmt::format("population {}, neuron {}: V_m became {} in the step to t = {} ms; "
+                        "check the weights and inputs (or use a smaller dt)",
+                        name_, i, V_[i], a.t_spike));
+}
+
+bool LifNetworkPopulation::set_initial(const std::string& variable, std::size_t neuron, double value) {
+  if (variable != "V_m") return false;
+  V_[neuron] = value;
+  return true;
+}
+
+std::vector<VariableInfo> LifNetworkPopulation::variables() const {
+  std::vector<VariableInfo> out{{"V_m", "mV"}};
+  for (auto& v : channel_variables()) out.push_back(std::move(v));
+  return out;
+}
+
+double LifNetworkPopulation::value(std::size_t variable, std::size_t neuron) const {
+  return variable == 0 ? V_[neuron] : channel_value(variable - 1, neuron);
+}
+
+}  // namespace lapicque::network

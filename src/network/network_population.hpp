@@ -1,0 +1,172 @@
+// A population inside a network: its neurons' state, its synaptic channels and the ring of
+// per-step input buffers that spike delivery writes into.
+//
+// Step n advances neurons from t_n to t_{n+1}: the membrane moves with the synaptic variables as
+// they were at t_n, then the input that arrives at t_{n+1} (spikes delivered into the buffer of
+// grid point n + 1) is added, delta jumps included, and only then is the threshold checked at
+// t_{n+1}. A spike found there is stamped t_{n+1} and reaches targets at t_{n+1} + d.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lapicque/input.hpp"
+#include "lapicque/network.hpp"
+#include "network/synapse_channel.hpp"
+
+namespace lapicque::network {
+
+// A neuron-indexed table of one parameter: one value when it is the same for all neurons.
+struct PerNeuron {
+  double value = 0;
+  std::vector<double> values;  // empty when uniform
+  bool uniform() const { return values.empty(); }
+  double operator[](std::size_t i) const { return values.empty() ? value : values[i]; }
+};
+
+// A readable variable of a population for the state recorder.
+struct VariableInfo {
+  std::string name, unit;
+};
+
+class NetworkPopulation {
+ public:
+  // Arrays are padded to a multiple of `lanes` neurons so vector loops need no tail.
+  static constexpr std::size_t lanes = 8;
+
+  NetworkPopulation(std::string name, std::size_t size, double dt)
+      : name_(std::move(name)), size_(size), padded_((size + lanes - 1) / lanes * lanes), dt_(dt) {}
+  virtual ~NetworkPopulation() = default;
+
+  const std::string& name() const { return name_; }
+  std::size_t size() const { return size_; }
+  std::size_t padded_size() const { return padded_; }
+
+  void add_channel(const ChannelSpec& c) { channels_.emplace_back(c.kind, c.tau, c.E_rev, c.name, dt_); }
+  // The channel of this kind, time constant and reversal potential (one of channels_of()).
+  std::size_t channel(SynapseKind kind, double tau, double E_rev) const {
+    std::size_t c = 0;
+    while (c + 1 < channels_.size() && !channels_[c].same(kind, tau, E_rev)) ++c;
+    return c;
+  }
+  const std::vector<SynapseChannel>& channels() const { return channels_; }
+
+  // Called once every channel is known: the ring holds `length` grid points.
+  virtual void allocate(std::size_t ring_length) {
+    ring_length_ = ring_length;
+    ring_.assign(channels_.size(), std::vector<double>(ring_length * padded_, 0.0));
+    s_.assign(channels_.size(), std::vector<double>(padded_, 0.0));
+    x_.assign(channels_.size(), std::vector<double>(padded_, 0.0));
+  }
+  // The buffer of input arriving at grid point `grid` on channel `c`, indexed by neuron.
+  double* arrivals(std::size_t c, std::int64_t grid) {
+    return ring_[c].data() +
+           static_cast<std::size_t>(grid % static_cast<std::int64_t>(ring_length_)) * padded_;
+  }
+
+  // Sets the initial value of a synaptic variable ("g_E"); false if there is none of that name.
+  bool set_synaptic(const std::string& variable, std::size_t neuron, double value) {
+    for (std::size_t c = 0; c < channels_.size(); ++c)
+      if (channels_[c].name == variable && channels_[c].kind != SynapseKind::delta) {
+        s_[c][neuron] = value;
+        return true;
+      }
+    return false;
+  }
+
+  // Current inputs of the single-neuron lab aimed at this population (noise drawn per neuron).
+  void set_current_input(Stimulus stimulus) {
+    stimulus_ = std::make_unique<Stimulus>(std::move(stimulus));
+    stimulus_->resize(padded_);
+    held_.assign(padded_, 0.0);
+  }
+
+  // Advances neurons [begin, end) (multiples of `lanes`, or end = padded_size()) over step n and
+  // appends their spikes.
+  virtual void step(std::size_t begin, std::size_t end, std::int64_t n,
+                    std::vector<NetworkSpike>& spikes) = 0;
+
+  // Sets the initial value of a state variable ("V_m", ...) of one neuron; false if unknown.
+  virtual bool set_initial(const std::string& variable, std::size_t neuron, double value) = 0;
+
+  // State variables then synaptic variables, as the recorder names them.
+  virtual std::vector<VariableInfo> variables() const = 0;
+  virtual double value(std::size_t variable, std::size_t neuron) const = 0;
+
+ protected:
+  // The external current of neurons [begin, end) over step n (smooth part at t_n plus held part).
+  // Returns the smooth part; held_ holds the rest when there is any.
+  double external_input(std::size_t begin, std::size_t end, std::int64_t n) {
+    if (!stimulus_) return 0.0;
+    const double smooth = stimulus_->has_smooth() ? stimulus_->at(static_cast<double>(n) * dt_) : 0.0;
+    if (stimulus_->has_held()) {
+      std::fill(held_.begin() + static_cast<std::ptrdiff_t>(begin),
+                held_.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
+      stimulus_->add_held(n, begin, end, held_);
+    }
+    return smooth;
+  }
+  bool has_held_input() const { return stimulus_ && stimulus_->has_held(); }
+
+  // The synaptic variables' own update over step n for neurons [begin, end): decay, then the
+  // input arriving at t_{n+1}, whose buffer is cleared for reuse. Delta channels are left to
+  // the model (they move V).
+  void advance_channels(std::size_t begin, std::size_t end, std::int64_t n) {
+    for (std::size_t c = 0; c < channels_.size(); ++c) {
+      const auto& ch = channels_[c];
+      if (ch.kind == SynapseKind::delta) continue;
+      double* in = arrivals(c, n + 1);
+      double* s = s_[c].data();
+      double* x = x_[c].data();
+      const double d = ch.decay, kick = ch.kick, h = dt_;
+      if (is_alpha(ch.kind)) {
+#pragma omp simd
+        for (std::size_t i = begin; i < end; ++i) {
+          s[i] = (s[i] + h * x[i]) * d;
+          x[i] = x[i] * d + in[i] * kick;
+          in[i] = 0;
+        }
+      } else {
+#pragma omp simd
+        for (std::size_t i = begin; i < end; ++i) {
+          s[i] = s[i] * d + in[i];
+          in[i] = 0;
+        }
+      }
+    }
+  }
+
+  std::vector<VariableInfo> channel_variables() const {
+    std::vector<VariableInfo> out;
+    for (const auto& c : channels_)
+      if (c.kind != SynapseKind::delta) out.push_back({c.name, std::string(c.unit())});
+    return out;
+  }
+  double channel_value(std::size_t k, std::size_t neuron) const {
+    for (std::size_t c = 0; c < channels_.size(); ++c)
+      if (channels_[c].kind != SynapseKind::delta && k-- == 0) return s_[c][neuron];
+    return 0.0;
+  }
+
+  std::string name_;
+  std::size_t size_, padded_;
+  double dt_;
+  std::vector<SynapseChannel> channels_;
+  std::size_t ring_length_ = 1;
+  std::vector<std::vector<double>> ring_;   // per channel: ring_length x padded
+  std::vector<std::vector<double>> s_, x_;  // per channel: I or g, and the alpha drive x
+  std::unique_ptr<Stimulus> stimulus_;
+  std::vector<double> held_;
+};
+
+// Builds the population of `spec` (its model, parameters drawn per neuron from the network's
+// streams): the vectorised LIF population for the lif models under their default (`exact`)
+// method, the model's own integrator otherwise. Throws ParameterError with keys
+// "population[k].neuron.<name>".
+std::unique_ptr<NetworkPopulation> make_network_population(const PopulationSpec& spec, std::size_t index,
+                                                           const NetworkSpec& network);
+
+}  // namespace lapicque::network

@@ -1,0 +1,146 @@
+// Poisson event counts per neuron and step, from counter-based random numbers: one Philox4x32
+// call gives the uniforms of four neighbouring neurons in one step, and a count is read off the
+// cumulative distribution of the step's mean (rate x dt), tabulated once in units of 2^-32.
+#pragma once
+
+#include <Random123/philox.h>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace lapicque::network {
+
+class PoissonCounts {
+ public:
+  // `mean`: expected events per neuron and step. `seed` and `stream` key the numbers.
+  PoissonCounts(double mean, std::uint64_t seed, std::uint64_t stream) {
+    std::uint64_t k = seed * 0x9E3779B97F4A7C15ull ^ (stream + 0xD1B54A32D192ED03ull);
+    k = (k ^ (k >> 30)) * 0xBF58476D1CE4E5B9ull;
+    k = (k ^ (k >> 27)) * 0x94D049BB133111EBull;
+    k ^= k >> 31;
+    key_ = {{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)}};
+    // P(count <= c) x 2^32, up to where the tail is below 2^-40 (then certain).
+    double term = std::exp(-mean), sum = term;
+    for (std::uint32_t c = 0; mean > 0; ++c) {
+      if (1 - sum < 0x1p-40 && c > mean) break;
+      cumulative_.push_back(static_cast<std::uint64_t>(std::ldexp(sum, 32)));
+      term *= mean / (c + 1);
+      sum += term;
+      if (c > 100000) break;
+    }
+    cumulative_.push_back(std::uint64_t{1} << 32);
+  }
+
+  // Adds count(neuron, step) x weight to out[i] for neurons [begin, end).
+  void add(std::int64_t step, std::size_t begin, std::size_t end, double weight, double* out) const {
+#if defined(__AVX2__)
+    // Eight Philox blocks (32 neurons) at a time, the same numbers as the scalar path.
+    std::size_t i = begin;
+    if (cumulative_.size() == 1) return;
+    if (cumulative_.size() <= 64) {
+      for (; i % 4 != 0 && i < end; ++i) add_one(step, i, weight, out);
+      for (; i + 32 <= end; i += 32) add_32(step, i, weight, out);
+    }
+    for_each(step, i, end, [&](std::size_t k, std::uint32_t count) { out[k] += count * weight; });
+#else
+    for_each(step, begin, end, [&](std::size_t i, std::uint32_t count) { out[i] += count * weight; });
+#endif
+  }
+
+  // Calls f(neuron, count) for neurons [begin, end) with a count > 0, in increasing order.
+  template <class F>
+  void for_each(std::int64_t step, std::size_t begin, std::size_t end, F&& f) const {
+    if (cumulative_.size() == 1) return;  // mean 0: no events
+    const auto* table = cumulative_.data();
+    const auto size = static_cast<std::ptrdiff_t>(cumulative_.size());
+    const auto s = static_cast<std::uint64_t>(step);
+    for (std::size_t group = begin / 4; group * 4 < end; ++group) {
+      const r123::Philox4x32::ctr_type counter{
+          {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s >> 32),
+           static_cast<std::uint32_t>(group), static_cast<std::uint32_t>(group >> 32)}};
+      const auto u = r123::Philox4x32()(counter, key_);
+      for (std::size_t lane = 0; lane < 4; ++lane) {
+        const std::size_t i = group * 4 + lane;
+        if (i < begin || i >= end) continue;
+        // count = the first c with u < P(count <= c) 2^32; most counts are small
+        std::uint32_t c = 0;
+        const std::uint64_t x = u[lane];
+        if (x >= table[0]) c = static_cast<std::uint32_t>(std::upper_bound(table, table + size, x) - table);
+        if (c > 0) f(i, c);
+      }
+    }
+  }
+
+ private:
+  void add_one(std::int64_t step, std::size_t i, double weight, double* out) const {
+    for_each(step, i, i + 1, [&](std::size_t k, std::uint32_t count) { out[k] += count * weight; });
+  }
+
+#if defined(__AVX2__)
+  // Philox4x32-10 of the counters (step, group .. group + 7) in the lanes of four vectors: word w
+  // of block g is lane g of x[w] (mulhilo by even and odd lanes, as Random123 defines the round).
+  void add_32(std::int64_t step, std::size_t first, double weight, double* out) const {
+    const auto s = static_cast<std::uint64_t>(step);
+    const std::uint64_t group = first / 4;
+    __m256i x0 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s)));
+    __m256i x1 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s >> 32)));
+    __m256i x2 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(group))),
+                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    __m256i x3 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(group >> 32)));
+    std::uint32_t k0 = key_[0], k1 = key_[1];
+    const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
+    const auto mulhilo = [](__m256i a, __m256i m, __m256i& hi) {
+      const __m256i even = _mm256_mul_epu32(a, m);
+      const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+      hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+      return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+    };
+    for (int round = 0; round < 10; ++round) {
+      __m256i hi0, hi1;
+      const __m256i lo0 = mulhilo(x0, m0, hi0), lo1 = mulhilo(x2, m1, hi1);
+      const __m256i y0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32(static_cast<int>(k0)));
+      const __m256i y2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32(static_cast<int>(k1)));
+      x0 = y0;
+      x1 = lo1;
+      x2 = y2;
+      x3 = lo0;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    // count = the number of thresholds P(count <= c) 2^32 that u reaches (unsigned compares
+    // through the sign bit).
+    const __m256i bias = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+    const __m256i u[4] = {_mm256_xor_si256(x0, bias), _mm256_xor_si256(x1, bias), _mm256_xor_si256(x2, bias),
+                          _mm256_xor_si256(x3, bias)};
+    __m256i count[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                        _mm256_setzero_si256()};
+    for (std::size_t c = 0; c + 1 < cumulative_.size(); ++c) {
+      const __m256i threshold =
+          _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(cumulative_[c]) ^ 0x80000000u));
+      __m256i any = _mm256_setzero_si256();
+      for (int w = 0; w < 4; ++w) {
+        const __m256i reached = _mm256_xor_si256(_mm256_cmpgt_epi32(threshold, u[w]), _mm256_set1_epi32(-1));
+        count[w] = _mm256_sub_epi32(count[w], reached);
+        any = _mm256_or_si256(any, reached);
+      }
+      if (_mm256_testz_si256(any, any)) break;  // thresholds only grow: no lane goes further
+    }
+    alignas(32) std::array<std::array<std::uint32_t, 8>, 4> counts;
+    for (int w = 0; w < 4; ++w) _mm256_store_si256(reinterpret_cast<__m256i*>(counts[w].data()), count[w]);
+    for (std::size_t g = 0; g < 8; ++g)
+      for (std::size_t w = 0; w < 4; ++w) out[first + 4 * g + w] += counts[w][g] * weight;
+  }
+#endif
+
+  r123::Philox4x32::key_type key_;
+  std::vector<std::uint64_t> cumulative_;
+};
+
+}  // namespace lapicque::network
