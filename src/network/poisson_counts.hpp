@@ -45,7 +45,7 @@ class PoissonCounts {
     std::size_t i = begin;
     if (cumulative_.size() == 1) return;
     if (cumulative_.size() <= 64) {
-      for (; i % 4 != 0 && i < end; ++i) add_one(step, i, weight, out);
+      for (; i % 32 != 0 && i < end; ++i) add_one(step, i, weight, out);
       for (; i + 32 <= end; i += 32) add_32(step, i, weight, out);
     }
     for_each(step, i, end, [&](std::size_t k, std::uint32_t count) { out[k] += count * weight; });
@@ -55,23 +55,30 @@ class PoissonCounts {
   }
 
   // Calls f(neuron, count) for neurons [begin, end) with a count > 0, in increasing order.
+  // Calls f(neuron, count) for neurons [begin, end) with a count > 0, in increasing order.
+  // Neuron i takes word (i % 32) / 8 of Philox block (i / 32) * 8 + i % 8: eight blocks cover 32
+  // neurons, and each output word covers eight neighbours (what one SIMD register holds).
   template <class F>
   void for_each(std::int64_t step, std::size_t begin, std::size_t end, F&& f) const {
     if (cumulative_.size() == 1) return;  // mean 0: no events
     const auto* table = cumulative_.data();
     const auto size = static_cast<std::ptrdiff_t>(cumulative_.size());
     const auto s = static_cast<std::uint64_t>(step);
-    for (std::size_t group = begin / 4; group * 4 < end; ++group) {
-      const r123::Philox4x32::ctr_type counter{
-          {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s >> 32),
-           static_cast<std::uint32_t>(group), static_cast<std::uint32_t>(group >> 32)}};
-      const auto u = r123::Philox4x32()(counter, key_);
-      for (std::size_t lane = 0; lane < 4; ++lane) {
-        const std::size_t i = group * 4 + lane;
+    for (std::size_t first = begin / 32 * 32; first < end; first += 32) {
+      std::array<r123::Philox4x32::ctr_type, 8> u;
+      for (std::size_t lane = 0; lane < 8; ++lane) {
+        const std::uint64_t block = first / 32 * 8 + lane;
+        const r123::Philox4x32::ctr_type counter{
+            {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s >> 32),
+             static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32)}};
+        u[lane] = r123::Philox4x32()(counter, key_);
+      }
+      for (std::size_t k = 0; k < 32; ++k) {
+        const std::size_t i = first + k;
         if (i < begin || i >= end) continue;
         // count = the first c with u < P(count <= c) 2^32; most counts are small
         std::uint32_t c = 0;
-        const std::uint64_t x = u[lane];
+        const std::uint64_t x = u[k % 8][k / 8];
         if (x >= table[0]) c = static_cast<std::uint32_t>(std::upper_bound(table, table + size, x) - table);
         if (c > 0) f(i, c);
       }
@@ -88,7 +95,7 @@ class PoissonCounts {
   // of block g is lane g of x[w] (mulhilo by even and odd lanes, as Random123 defines the round).
   void add_32(std::int64_t step, std::size_t first, double weight, double* out) const {
     const auto s = static_cast<std::uint64_t>(step);
-    const std::uint64_t group = first / 4;
+    const std::uint64_t group = first / 32 * 8;
     __m256i x0 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s)));
     __m256i x1 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s >> 32)));
     __m256i x2 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(group))),
@@ -132,10 +139,14 @@ class PoissonCounts {
       }
       if (_mm256_testz_si256(any, any)) break;  // thresholds only grow: no lane goes further
     }
-    alignas(32) std::array<std::array<std::uint32_t, 8>, 4> counts;
-    for (int w = 0; w < 4; ++w) _mm256_store_si256(reinterpret_cast<__m256i*>(counts[w].data()), count[w]);
-    for (std::size_t g = 0; g < 8; ++g)
-      for (std::size_t w = 0; w < 4; ++w) out[first + 4 * g + w] += counts[w][g] * weight;
+    const __m256d w = _mm256_set1_pd(weight);
+    for (int word = 0; word < 4; ++word) {  // word w: neurons first + 8 w .. first + 8 w + 7
+      double* o = out + first + 8 * word;
+      const __m256d low = _mm256_cvtepi32_pd(_mm256_castsi256_si128(count[word]));
+      const __m256d high = _mm256_cvtepi32_pd(_mm256_extracti128_si256(count[word], 1));
+      _mm256_storeu_pd(o, _mm256_fmadd_pd(low, w, _mm256_loadu_pd(o)));
+      _mm256_storeu_pd(o + 4, _mm256_fmadd_pd(high, w, _mm256_loadu_pd(o + 4)));
+    }
   }
 #endif
 

@@ -33,7 +33,8 @@ def build(name, duration_ms, seed, threads, directory, brunel_state=(5.0, 2.0), 
     if name in ("coba", "cuba"):
         N_E, N_I = 3200, 800
         if name == "coba":
-            eqs = """dv/dt = (g_L * (E_L - v) + g_E * (0*mV - v) + g_I * (-80*mV - v)) / C_m : volt (unless refractory)
+            # 200 pA during the first 50 ms start the network, as in examples/coba.toml
+            eqs = """dv/dt = (g_L * (E_L - v) + g_E * (0*mV - v) + g_I * (-80*mV - v) + 200*pA*int(t < 50*ms)) / C_m : volt (unless refractory)
                      dg_E/dt = -g_E / (5*ms) : siemens
                      dg_I/dt = -g_I / (10*ms) : siemens"""
             ns = dict(g_L=10 * nS, E_L=-60 * mV, C_m=200 * pF)
@@ -82,7 +83,8 @@ def build(name, duration_ms, seed, threads, directory, brunel_state=(5.0, 2.0), 
     net = b.Network(objects + [m for _, m in monitors])
     net.run(duration_ms * ms)
     b.device.build(directory=directory, compile=True, run=False)
-    return monitors
+    synapses = [o for o in objects if isinstance(o, b.Synapses)]
+    return monitors, synapses
 
 
 def run_binary(directory):
@@ -127,21 +129,25 @@ def worker(args):
 
     directory = tempfile.mkdtemp(prefix="brian2_%s_" % args.network)
     started = time.perf_counter()
-    monitors = build(args.network, args.duration, args.seed, args.threads, directory,
-                     brunel_state=(args.g, args.eta), scale=args.scale)
+    monitors, synapse_groups = build(args.network, args.duration, args.seed, args.threads, directory,
+                                     brunel_state=(args.g, args.eta), scale=args.scale)
     build_s = time.perf_counter() - started
-    wall, sim, rss = run_binary(directory)
+    runs = [run_binary(directory) for _ in range(args.repeat)]
+    wall, sim, rss = (float(np.median([r[k] for r in runs])) for k in range(3))
     stats = spike_statistics(directory, monitors, args.duration)
+    n_synapses = int(sum(len(group.i[:]) for group in synapse_groups))
     print(json.dumps({"network": args.network, "seed": args.seed, "threads": args.threads, "wall_s": wall,
                       "sim_s": sim, "setup_s": wall - sim, "build_s": build_s, "peak_rss_mb": rss,
+                      "n_synapses": n_synapses, "sim_s_all": [r[1] for r in runs],
                       "rates": {k: v[0] for k, v in stats.items()}, "cvs": {k: v[1] for k, v in stats.items()}}))
 
 
-def run_worker(network, seed, threads, duration, g=5.0, eta=2.0, scale=1.0):
+def run_worker(network, seed, threads, duration, g=5.0, eta=2.0, scale=1.0, repeat=1):
     import json
 
     command = [sys.executable, os.path.abspath(__file__), "--worker", network, "--seed", str(seed), "--threads",
-               str(threads), "--duration", str(duration), "--g", str(g), "--eta", str(eta), "--scale", str(scale)]
+               str(threads), "--duration", str(duration), "--g", str(g), "--eta", str(eta), "--scale", str(scale),
+               "--repeat", str(repeat)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -155,6 +161,7 @@ def main():
     parser.add_argument("--g", type=float, default=5.0)
     parser.add_argument("--eta", type=float, default=2.0)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=1, help="worker: runs of the built binary (median)")
     parser.add_argument("--seeds", type=int, default=10, help="reference: seeds per network")
     parser.add_argument("--out", default="tests/data/brian2_networks.csv")
     args = parser.parse_args()

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""COBA, CUBA and Brunel side by side: lapicque against Brian2's C++ standalone mode on the same
+machine, in the same run, with the same models (examples/*.toml and tests/reference/brian2_networks.py).
+
+For each benchmark and thread count it prints setup time, simulation time (medians of --runs runs
+of each simulator; Brian2's binary is compiled once per configuration and its compile time is not
+counted), peak memory, bytes per synapse, mean rates and the ratio Brian2 / lapicque of the
+simulation times, then the 2-thread speed-up of each, then lapicque's Brunel scale series.
+
+    /usr/bin/python3 bench/networks_vs_brian2.py --lapicque build/apps/lapicque [--runs 3]
+        [--threads 1 2] [--benchmarks coba cuba brunel] [--scales 1 5 10] [--no-brian2]
+
+Units: seconds, MB, Hz.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
+import brian2_networks  # noqa: E402  (the Brian2 side of every benchmark)
+
+
+def run_lapicque(binary, benchmark, threads, duration, runs, sets=()):
+    """Medians over `runs` runs of lapicque run: setup_s, sim_s, peak_rss_mb and the summary."""
+    out = tempfile.mkdtemp(prefix="lapicque_%s_" % benchmark)
+    summaries = []
+    for _ in range(runs):
+        command = [binary, "run", os.path.join(ROOT, "examples", benchmark + ".toml"), "--threads", str(threads),
+                   "--out", out, "-q", "--set", "duration=%g" % duration]
+        for s in sets:
+            command += ["--set", s]
+        subprocess.run(command, check=True)
+        with open(os.path.join(out, "summary.json")) as f:
+            summaries.append(json.load(f))
+    median = {k: statistics.median(s[k] for s in summaries) for k in ("setup_s", "sim_s", "peak_rss_mb")}
+    median["sim_s_all"] = [s["sim_s"] for s in summaries]
+    median["summary"] = summaries[-1]
+    return median
+
+
+def rates_text(rates):
+    return " ".join("%s %.2f" % (k, v) for k, v in sorted(rates.items()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lapicque", default=os.path.join(ROOT, "build", "apps", "lapicque"))
+    parser.add_argument("--benchmarks", nargs="+", default=["coba", "cuba", "brunel"])
+    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--duration", type=float, default=1000.0, help="[ms] simulated")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scales", nargs="*", type=float, default=[1, 5, 10], help="Brunel scale series")
+    parser.add_argument("--no-brian2", action="store_true")
+    args = parser.parse_args()
+
+    print("machine: %s, %d cores" % (open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": "),
+                                     os.cpu_count()))
+    print("%-7s %2s | %-42s | %-42s | %s" % ("bench", "th", "lapicque setup/sim [s], RSS [MB], B/syn, rates",
+                                            "Brian2 setup/sim [s], RSS [MB], B/syn, rates", "Brian2/lapicque sim"))
+    sims = {}
+    for benchmark in args.benchmarks:
+        for threads in args.threads:
+            ours = run_lapicque(args.lapicque, benchmark, threads, args.duration, args.runs)
+            s = ours["summary"]
+            our_rates = {k: v["rate_hz"] for k, v in s["populations"].items()}
+            left = "%.3f/%.3f, %.0f, %.2f, %s" % (ours["setup_s"], ours["sim_s"], ours["peak_rss_mb"],
+                                                 s["bytes_per_synapse"], rates_text(our_rates))
+            sims[(benchmark, threads, "lapicque")] = ours["sim_s"]
+            right, ratio = "-", ""
+            if not args.no_brian2:
+                b = brian2_networks.run_worker(benchmark, 1, threads, args.duration, repeat=args.runs)
+                sims[(benchmark, threads, "brian2")] = b["sim_s"]
+                right = "%.3f/%.3f, %.0f, %.1f, %s" % (b["setup_s"], b["sim_s"], b["peak_rss_mb"],
+                                                      b["peak_rss_mb"] * 1e6 / max(1, b["n_synapses"]),
+                                                      rates_text(b["rates"]))
+                ratio = "%.2fx" % (b["sim_s"] / ours["sim_s"])
+            print("%-7s %2d | %-42s | %-42s | %s" % (benchmark, threads, left, right, ratio), flush=True)
+            print("          lapicque sim runs: %s" % " ".join("%.3f" % x for x in ours["sim_s_all"]))
+    if 1 in args.threads and 2 in args.threads:
+        for benchmark in args.benchmarks:
+            for who in ("lapicque", "brian2"):
+                if (benchmark, 1, who) in sims:
+                    print("%-7s %-8s 2 threads vs 1: %.2fx" % (benchmark, who,
+                                                               sims[(benchmark, 1, who)] / sims[(benchmark, 2, who)]))
+    if args.scales and "brunel" in args.benchmarks:
+        print("Brunel scale series (lapicque, same in-degrees, %g ms, %d thread(s)):" % (args.duration,
+                                                                                   max(args.threads)))
+        for scale in args.scales:
+            sets = ["population[0].size=%d" % int(10000 * scale), "population[1].size=%d" % int(2500 * scale)]
+            r = run_lapicque(args.lapicque, "brunel", max(args.threads), args.duration, 1, sets)
+            s = r["summary"]
+            print("  %4gx: %7d neurons, %10d synapses: setup %.2f s, sim %.2f s, peak RSS %.0f MB, %.2f B/syn, "
+                  "E %.2f Hz" % (scale, s["n_neurons"], s["n_synapses"], r["setup_s"], r["sim_s"], r["peak_rss_mb"],
+                                 s["bytes_per_synapse"], s["populations"]["E"]["rate_hz"]), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,317 @@
+// The network engine against closed forms and its own promises: the PSP of exponential and
+// alpha current synapses, delays exact to the step, conductances bounded by their reversal
+// potentials, the same spikes on any number of threads, and refusals before anything is built.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "lapicque/error.hpp"
+#include "lapicque/network.hpp"
+
+namespace lapicque {
+namespace {
+
+constexpr double C_m = 250, tau_m = 10, E_L = -70;  // pF, ms, mV
+
+// One LIF neuron (threshold out of reach unless given) receiving the spikes of `times` through
+// one projection; V_m recorded.
+NetworkSpec one_synapse(SynapseKind kind, double tau_syn, double weight, double delay,
+                        std::vector<double> times = {10.0}) {
+  NetworkSpec n;
+  n.duration = 60;
+  n.dt = 0.1;
+  n.populations.push_back({"post", 1, "lif", {{"C_m", {}}, {"tau_m", {}}, {"E_L", {}}, {"V_th", {}}}});
+  n.populations[0].neuron[0].second.a = C_m;
+  n.populations[0].neuron[1].second.a = tau_m;
+  n.populations[0].neuron[2].second.a = E_L;
+  n.populations[0].neuron[3].second.a = 1000;  // never fires
+  SourceSpec s;
+  s.name = "pre";
+  s.type = "spike_times";
+  s.size = 1;
+  s.times = {std::move(times)};
+  n.sources.push_back(s);
+  ProjectionSpec j;
+  j.source = "pre";
+  j.target = "post";
+  j.rule.rule = Rule::all_to_all;
+  j.synapse = kind;
+  j.tau_syn = tau_syn;
+  j.weight.a = weight;
+  j.delay.a = delay;
+  n.projections.push_back(j);
+  n.record.state.push_back({"post", {"V_m"}, {0}});
+  return n;
+}
+
+bool is_alpha(SynapseKind kind) {
+  return kind == SynapseKind::alpha_current;
+}
+
+// V(u) - E_L after one spike, u ms after it arrives, by numerical quadrature of
+// (1/C) int_0^u e^{-(u-s)/tau_m} I(s) ds (Simpson's rule, independent of the engine's algebra).
+double psp_by_quadrature(double u, double weight, double tau_syn, bool alpha) {
+  const int n = 20000;
+  const double h = u / n;
+  double sum = 0;
+  for (int k = 0; k <= n; ++k) {
+    const double s = k * h;
+    const double I =
+        alpha ? weight * (s / tau_syn) * std::exp(1 - s / tau_syn) : weight * std::exp(-s / tau_syn);
+    const double f = std::exp(-(u - s) / tau_m) * I;
+    sum += f * (k == 0 || k == n ? 1 : (k % 2 == 1 ? 4 : 2));
+  }
+  return sum * h / 3 / C_m;
+}
+
+void expect_psp(SynapseKind kind, double tau_syn) {
+  const double weight = 100, delay = 1.0, spike = 10.0;  // pA, ms, ms
+  const auto result = simulate(one_synapse(kind, tau_syn, weight, delay));
+  const auto& V = result.traces.at(0).values;
+  double peak = 0;
+  for (std::size_t n = 0; n < V.size(); ++n) {
+    const double t = static_cast<double>(n) * 0.1, u = t - (spike + delay);
+    const double expected = u <= 1e-9 ? 0.0 : psp_by_quadrature(u, weight, tau_syn, is_alpha(kind));
+    ASSERT_NEAR(V[n] - E_L, expected, 1e-9) << "t = " << t << " ms";
+    peak = std::max(peak, V[n] - E_L);
+  }
+  EXPECT_GT(peak, 0.1);  // a PSP of a visible size was compared
+}
+
+TEST(NetworkPsp, ExponentialCurrentMatchesClosedForm) {
+  expect_psp(SynapseKind::exp_current, 2.0);
+  expect_psp(SynapseKind::exp_current, 0.5);
+}
+
+TEST(NetworkPsp, ExponentialCurrentWithTauSynEqualTauM) {
+  expect_psp(SynapseKind::exp_current, tau_m);
+}
+
+TEST(NetworkPsp, AlphaCurrentMatchesClosedForm) {
+  expect_psp(SynapseKind::alpha_current, 2.0);
+  expect_psp(SynapseKind::alpha_current, tau_m);
+}
+
+// A spike sent at t acts from t + d exactly: a delta jump appears at grid point t + d, not one
+// step earlier or later, for several delays.
+TEST(NetworkDelay, DeltaJumpArrivesExactlyAfterTheDelay) {
+  for (double delay : {0.1, 0.7, 1.5, 2.3}) {
+    const auto result = simulate(one_synapse(SynapseKind::delta, 5, 2.0, delay, {5.0, 20.0}));
+    const auto& V = result.traces.at(0).values;
+    for (std::size_t n = 0; n < V.size(); ++n) {
+      const double t = static_cast<double>(n) * 0.1;
+      const int arrived = (t >= 5 + delay - 1e-9) + (t >= 20 + delay - 1e-9);
+      const double expected = arrived == 0   ? E_L
+                              : arrived == 1 ? E_L + 2.0 * std::exp(-(t - 5 - delay) / tau_m)
+                                             : E_L + 2.0 * std::exp(-(t - 5 - delay) / tau_m) +
+                                                   2.0 * std::exp(-(t - 20 - delay) / tau_m);
+      ASSERT_NEAR(V[n], expected, 1e-9) << "delay " << delay << " ms, t = " << t << " ms";
+    }
+  }
+}
+
+// A neuron's spike at t makes its target (kicked above threshold by a delta jump) fire at
+// t + d: exactly, for every spike.
+TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
+  NetworkSpec n;
+  n.duration = 200;
+  PopulationSpec a{"A", 1, "lif", {}};
+  PopulationSpec b{"B", 1, "lif", {}};
+  n.populations = {a, b};
+  DriveSpec drive;
+  drive.target = "A";
+  drive.input.type = "constant";
+  drive.input.values = {{"amplitude", 500.0}};
+  n.drives.push_back(drive);
+  ProjectionSpec j;
+  j.source = "A";
+  j.target = "B";
+  j.rule.rule = Rule::one_to_one;
+  j.synapse = SynapseKind::delta;
+  j.weight.a = 30;  // mV: B fires on arrival
+  j.delay.a = 3.2;
+  n.projections.push_back(j);
+  const auto result = simulate(n);
+  const auto& sent = result.populations[0].spikes;
+  const auto& received = result.populations[1].spikes;
+  ASSERT_GE(sent.size(), 5u);
+  ASSERT_GE(received.size(), sent.size() - 1);
+  for (std::size_t k = 0; k < received.size(); ++k) EXPECT_NEAR(received[k].t, sent[k].t + 3.2, 1e-9);
+}
+
+// Conductances pull V toward their reversal potential and never past it, however strong.
+TEST(NetworkConductance, VoltageStaysOnTheNearSideOfTheReversalPotential) {
+  for (const auto& [E_rev, weight] : std::vector<std::pair<double, double>>{{0.0, 500.0}, {-80.0, 500.0}}) {
+    NetworkSpec n;
+    n.duration = 100;
+    PopulationSpec post{"post", 1, "lif", {{"V_th", {}}, {"t_ref", {}}}};
+    post.neuron[0].second.a = 1000;
+    post.neuron[1].second.a = 0;
+    n.populations.push_back(post);
+    n.sources.push_back({"pre", "poisson", 50, 2000, {}});  // 100 kHz of input spikes
+    ProjectionSpec j;
+    j.source = "pre";
+    j.target = "post";
+    j.rule.rule = Rule::all_to_all;
+    j.synapse = SynapseKind::exp_conductance;
+    j.tau_syn = 5;
+    j.E_rev = E_rev;
+    j.weight.a = weight;
+    j.delay.a = 0.1;
+    n.projections.push_back(j);
+    n.record.state.push_back({"post", {"V_m", "g_pre"}, {0}});
+    const auto result = simulate(n);
+    const auto& V = result.traces.at(0).values;
+    const auto& g = result.traces.at(1).values;
+    EXPECT_GT(g.back(), 1e4);  // the conductance is enormous (nS)
+    for (double v : V) {
+      if (E_rev > E_L)
+        ASSERT_LE(v, E_rev + 1e-9);
+      else
+        ASSERT_GE(v, E_rev - 1e-9);
+    }
+    EXPECT_NEAR(V.back(), E_rev, 0.1);  // and V sits at it
+  }
+}
+
+// A network with every source of randomness: Poisson drive and sources, drawn parameters,
+// weights and delays, current and conductance synapses, noise.
+NetworkSpec random_network() {
+  NetworkSpec n;
+  n.duration = 300;
+  n.seed = 7;
+  Distribution V0;
+  V0.kind = Distribution::Kind::uniform;
+  V0.a = -70;
+  V0.b = -55;
+  Distribution threshold;
+  threshold.kind = Distribution::Kind::normal;
+  threshold.a = -55;
+  threshold.b = 1;
+  threshold.min = -58;
+  threshold.max = -52;
+  n.populations.push_back({"E", 403, "lif", {{"V_m", V0}, {"V_th", threshold}}});
+  n.populations.push_back({"I", 101, "lif", {{"V_m", V0}}});
+  n.populations.push_back({"A", 37, "adex", {}});
+  n.sources.push_back({"ext", "poisson", 200, 20, {}});
+  Distribution w;
+  w.kind = Distribution::Kind::uniform;
+  w.a = 20;
+  w.b = 60;
+  Distribution d;
+  d.kind = Distribution::Kind::uniform;
+  d.a = 0.5;
+  d.b = 3;
+  const auto project = [&](const char* source, const char* target, SynapseKind kind, double weight,
+                           const Distribution* drawn_weight, const Distribution* drawn_delay) {
+    ProjectionSpec j;
+    j.source = source;
+    j.target = target;
+    j.rule.rule = Rule::pairwise_bernoulli;
+    j.rule.p = 0.1;
+    j.synapse = kind;
+    j.tau_syn = 3;
+    j.E_rev = kind == SynapseKind::exp_conductance ? -80 : 0;
+    j.weight.a = weight;
+    if (drawn_weight) j.weight = *drawn_weight;
+    j.delay.a = 1.0;
+    if (drawn_delay) j.delay = *drawn_delay;
+    n.projections.push_back(j);
+  };
+  project("E", "E", SynapseKind::exp_current, 0, &w, &d);
+  project("E", "I", SynapseKind::alpha_current, 40, nullptr, nullptr);
+  project("I", "E", SynapseKind::exp_conductance, 2, nullptr, &d);
+  project("ext", "E", SynapseKind::delta, 1.5, nullptr, nullptr);
+  project("E", "A", SynapseKind::exp_current, 30, nullptr, nullptr);
+  DriveSpec poisson;
+  poisson.target = "I";
+  poisson.input.type = "poisson";
+  poisson.rate = 3000;
+  poisson.synapse = SynapseKind::delta;
+  poisson.weight = 0.6;
+  n.drives.push_back(poisson);
+  DriveSpec noise;
+  noise.target = "E";
+  noise.input.type = "noise";
+  noise.input.values = {{"mean", 200.0}, {"sigma", 100.0}};
+  n.drives.push_back(noise);
+  DriveSpec current;
+  current.target = "A";
+  current.input.type = "constant";
+  current.input.values = {{"amplitude", 300.0}};
+  n.drives.push_back(current);
+  return n;
+}
+
+TEST(NetworkThreads, SpikesAreIdenticalOnOneTwoAndFourThreads) {
+  const auto reference = simulate(random_network(), 1);
+  std::uint64_t total = 0;
+  for (const auto& p : reference.populations) total += p.spike_count;
+  ASSERT_GT(total, 500u);  // an active network was compared
+  for (std::size_t threads : {2, 4}) {
+    const auto other = simulate(random_network(), threads);
+    ASSERT_EQ(other.populations.size(), reference.populations.size());
+    for (std::size_t p = 0; p < reference.populations.size(); ++p) {
+      const auto& a = reference.populations[p].spikes;
+      const auto& b = other.populations[p].spikes;
+      ASSERT_EQ(a.size(), b.size()) << reference.populations[p].name << " on " << threads << " threads";
+      for (std::size_t k = 0; k < a.size(); ++k) {
+        ASSERT_EQ(a[k].neuron, b[k].neuron);
+        ASSERT_EQ(a[k].t, b[k].t);  // bit for bit
+      }
+    }
+  }
+}
+
+TEST(NetworkThreads, AnotherSeedGivesOtherSpikes) {
+  auto n = random_network();
+  const auto a = simulate(n);
+  n.seed = 8;
+  const auto b = simulate(n);
+  EXPECT_NE(a.populations[0].spike_count, b.populations[0].spike_count);
+}
+
+TEST(NetworkRefusals, NetworkTooLargeForMemoryIsRefusedBeforeBuilding) {
+  NetworkSpec n;
+  n.populations.push_back({"E", 2000000, "lif", {}});
+  ProjectionSpec j;
+  j.source = "E";
+  j.target = "E";
+  j.rule.rule = Rule::all_to_all;  // 4e12 synapses
+  j.weight.a = 0.1;
+  j.delay.a = 1;
+  n.projections.push_back(j);
+  try {
+    simulate(n);
+    FAIL() << "not refused";
+  } catch (const ParameterError& e) {
+    EXPECT_EQ(e.key(), "network");
+    EXPECT_NE(std::string(e.value()).find("GB"), std::string::npos);
+    EXPECT_NE(std::string(e.allowed()).find("available"), std::string::npos);
+  }
+}
+
+TEST(NetworkRefusals, RefractoryPeriodOffTheGridIsRefused) {
+  auto n = one_synapse(SynapseKind::delta, 5, 1, 1);
+  n.populations[0].neuron.push_back({"t_ref", {}});
+  n.populations[0].neuron.back().second.a = 2.05;
+  try {
+    simulate(n);
+    FAIL() << "not refused";
+  } catch (const ParameterError& e) {
+    EXPECT_EQ(e.key(), "population[0].neuron.t_ref");
+  }
+}
+
+TEST(NetworkRefusals, DrawnNegativeConductanceIsRefused) {
+  auto n = one_synapse(SynapseKind::exp_conductance, 5, 1, 1);
+  n.projections[0].weight.kind = Distribution::Kind::normal;
+  n.projections[0].weight.a = 0;
+  n.projections[0].weight.b = 1;
+  n.sources[0] = {"pre", "poisson", 100, 1, {}};  // 100 synapses: some draws are negative
+  EXPECT_THROW(simulate(n), ParameterError);
+}
+
+}  // namespace
+}  // namespace lapicque
