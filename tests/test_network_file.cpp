@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include "io/network_file.hpp"
+#include "lapicque/network.hpp"
 
 namespace lapicque {
 namespace {
@@ -248,6 +250,57 @@ TEST_F(NetworkFile, OtherBadInput) {
   EXPECT_HAS(message(replace(coba, "autapses = false", "autapses = 0")),
              "projection[0].autapses = 0: must be true or false");
   EXPECT_HAS(message(replace(coba, "delay = 1.5", "dleay = 1.5")), "projection[2].dleay");
+}
+
+// from_file: a connection list with its own weights and delays, read relative to the file; the
+// network then delivers each listed synapse's weight after its own delay.
+const std::string listed = R"(duration = 20
+[[population]]
+name = "post"
+size = 3
+neuron = { V_th = 1000 }
+[[source]]
+name = "pre"
+type = "spike_times"
+times = [[5.0], [10.0]]
+[[projection]]
+source = "pre"
+target = "post"
+rule = "from_file"
+file = "synapses.csv"
+synapse = "delta"
+[[record.state]]
+population = "post"
+neurons = [0, 1, 2]
+)";
+
+TEST_F(NetworkFile, ConnectionsFromAFile) {
+  std::ofstream(dir_ / "synapses.csv") << "source,target,weight,delay\n0,2,1.5,1.0\n1,0,-2,0.5\n0,0,3,2.0\n";
+  const auto loaded = io::load_network(write(listed));
+  const auto result = simulate(loaded.network);
+  ASSERT_EQ(result.synapses, 3u);
+  const auto at = [&](std::size_t neuron, double t) {
+    return result.traces.at(neuron).values.at(static_cast<std::size_t>(std::lround(t / 0.1)));
+  };
+  EXPECT_DOUBLE_EQ(at(2, 5.9), -70);      // before 5 + 1.0 ms
+  EXPECT_NEAR(at(2, 6.0), -68.5, 1e-12);  // + 1.5 mV at 6.0 ms
+  EXPECT_DOUBLE_EQ(at(0, 6.9), -70);
+  EXPECT_NEAR(at(0, 7.0), -67, 1e-12);      // + 3 mV at 5 + 2.0 ms
+  EXPECT_NEAR(at(1, 12), -70, 1e-12);       // nothing reaches neuron 1
+  EXPECT_LT(at(0, 10.5), at(0, 10.4) - 1);  // - 2 mV at 10 + 0.5 ms
+}
+
+TEST_F(NetworkFile, ConnectionListErrorsNameTheLine) {
+  std::ofstream(dir_ / "synapses.csv") << "source,target,weight,delay\n0,2,1.5,1.0\n1,3,-2,0.5\n";
+  EXPECT_HAS(message(listed), "synapses.csv:3");
+  EXPECT_HAS(message(listed), "outside the populations");
+  std::ofstream(dir_ / "synapses.csv") << "from,to\n0,1\n";
+  EXPECT_HAS(message(listed), "must name the columns source and target");
+  std::ofstream(dir_ / "synapses.csv") << "source,target,weight\n0,1,x\n";
+  EXPECT_HAS(message(listed), "synapses.csv:2: `x` is not a number");
+  std::ofstream(dir_ / "synapses.csv") << "source,target,weight,delay\n0,1,1,1\n0,1,1,1\n";
+  EXPECT_HAS(message(replace(listed, "synapse = \"delta\"", "synapse = \"delta\"\nmultapses = false")),
+             "listed twice");
 }
 
 }  // namespace

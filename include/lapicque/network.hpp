@@ -54,14 +54,28 @@ std::vector<std::string_view> synapse_names();
 // The unit of a synapse's weight: mV (delta: a jump of V), pA (currents), nS (conductances).
 std::string_view weight_unit(SynapseKind kind);
 
-enum class Rule { all_to_all, one_to_one, pairwise_bernoulli, fixed_indegree, fixed_outdegree, fixed_total };
+enum class Rule {
+  all_to_all,
+  one_to_one,
+  pairwise_bernoulli,
+  fixed_indegree,
+  fixed_outdegree,
+  fixed_total,
+  from_file
+};
 
 struct ConnectionRule {
   Rule rule = Rule::all_to_all;
   double p = 0;              // pairwise_bernoulli: probability of each pair
   std::uint64_t number = 0;  // fixed_indegree / fixed_outdegree: per neuron; fixed_total: in all
   bool autapses = true;      // a neuron onto itself (only when source and target are one population)
-  bool multapses = true;     // more than one synapse per pair (fixed_* rules)
+  bool multapses = true;     // more than one synapse per pair (fixed_* and from_file)
+  // from_file: the listed synapses (read by the file reader from a CSV of source,target[,weight]
+  // [,delay]); weights [unit of the synapse] and delays [ms] empty when the file has none.
+  std::string file{};
+  std::vector<std::uint32_t> sources{}, targets{};
+  std::vector<double> weights{}, delays{};
+  std::vector<std::size_t> lines{};  // the file line of each synapse (for messages)
 };
 
 struct ProjectionSpec {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/csv_table.hpp"
 #include "io/toml_loader.hpp"
 #include "lapicque/model.hpp"
 
@@ -145,46 +146,20 @@ LoadedExperiment load_experiment(const std::string& path, const std::vector<std:
 
 void read_series(const std::string& path, const std::string& column, std::vector<double>& times,
                  std::vector<double>& values) {
-  std::ifstream in(path);
-  if (!in) throw UserError("cannot open " + path);
-  std::string line;
-  if (!std::getline(in, line))
-    throw UserError(path + " is empty: expected a header line, then rows of t_ms,value");
-  std::vector<std::string> header;
-  {
-    std::stringstream cells(line);
-    std::string cell;
-    while (std::getline(cells, cell, ',')) header.push_back(cell);
-  }
-  std::size_t value_column = 1;
+  const CsvTable table = read_csv_table(path);
+  long value_column = 1;
   if (!column.empty()) {
-    const auto it = std::find(header.begin(), header.end(), column);
-    if (it == header.end()) throw UserError(path + ":1: no column named `" + column + "` in the header");
-    value_column = static_cast<std::size_t>(it - header.begin());
+    value_column = table.column(column);
+    if (value_column < 0) throw UserError(path + ":1: no column named `" + column + "` in the header");
   }
-  if (header.size() < 2 || value_column == 0)
+  if (table.header.size() < 2 || value_column == 0)
     throw UserError(path + ":1: expected a header of at least two columns: t_ms,value");
-  std::size_t row = 1;
-  while (std::getline(in, line)) {
-    ++row;
-    if (line.empty() || line == "\r") continue;
-    std::stringstream cells(line);
-    std::string cell;
-    std::vector<double> numbers;
-    while (std::getline(cells, cell, ',')) {
-      try {
-        std::size_t used = 0;
-        numbers.push_back(std::stod(cell, &used));
-      } catch (const std::exception&) {
-        throw UserError(fmt::format("{}:{}: `{}` is not a number", path, row, cell));
-      }
-    }
-    if (numbers.size() <= value_column)
-      throw UserError(fmt::format("{}:{}: expected {} columns", path, row, header.size()));
-    if (!times.empty() && !(numbers[0] > times.back()))
-      throw UserError(fmt::format("{}:{}: time {} ms does not increase", path, row, numbers[0]));
-    times.push_back(numbers[0]);
-    values.push_back(numbers[value_column]);
+  const auto& t = table.columns[0];
+  for (std::size_t r = 0; r < t.size(); ++r) {
+    if (r > 0 && !(t[r] > t[r - 1]))
+      throw UserError(fmt::format("{}:{}: time {} ms does not increase", path, table.lines[r], t[r]));
+    times.push_back(t[r]);
+    values.push_back(table.columns[static_cast<std::size_t>(value_column)][r]);
   }
   if (times.empty()) throw UserError(path + ": no data rows");
 }

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "io/csv_table.hpp"
 #include "io/toml_loader.hpp"
 #include "lapicque/error.hpp"
 #include "network/connectivity.hpp"
@@ -184,7 +187,7 @@ class NetworkReader {
   ProjectionSpec read_projection(const toml::table& t, const std::string& prefix) {
     toml_.check_keys(t, prefix,
                      {"source", "target", "rule", "p", "indegree", "outdegree", "number", "autapses",
-                      "multapses", "synapse", "tau_syn", "E_rev", "weight", "delay"});
+                      "multapses", "synapse", "tau_syn", "E_rev", "weight", "delay", "file"});
     ProjectionSpec j;
     j.source = required_text(t, "source", prefix, "the population or source the synapses come from");
     j.target = required_text(t, "target", prefix, "the population the synapses go to");
@@ -212,21 +215,59 @@ class NetworkReader {
       case Rule::fixed_total:
         j.rule.number = whole(*need("number"), prefix + "number");
         break;
+      case Rule::from_file:
+        read_connection_list(toml_.text(*need("file"), prefix + "file"), prefix, j.rule);
+        break;
       default:
         break;
     }
     j.rule.autapses = toml_.flag(t, "autapses", prefix, j.rule.autapses);
     j.rule.multapses = toml_.flag(t, "multapses", prefix, j.rule.multapses);
     read_synapse(t, prefix, j.synapse, j.tau_syn, j.E_rev);
+    // A connection list may carry its own weights and delays.
     const auto* weight = t.get("weight");
-    if (weight == nullptr)
+    if (weight == nullptr && j.rule.weights.empty())
       toml_.fail(prefix + "weight", "(missing)",
                  fmt::format("the synaptic weight [{}] (negative for inhibition)", weight_unit(j.synapse)));
-    j.weight = distribution(*weight, prefix + "weight");
+    if (weight != nullptr) j.weight = distribution(*weight, prefix + "weight");
     const auto* delay = t.get("delay");
-    if (delay == nullptr) toml_.fail(prefix + "delay", "(missing)", "the synaptic delay [ms], at least dt");
-    j.delay = distribution(*delay, prefix + "delay");
+    if (delay == nullptr && j.rule.delays.empty())
+      toml_.fail(prefix + "delay", "(missing)", "the synaptic delay [ms], at least dt");
+    if (delay != nullptr) j.delay = distribution(*delay, prefix + "delay");
     return j;
+  }
+
+  // from_file: a CSV with a header naming source and target (neuron indices from 0), and
+  // optionally weight and delay; relative paths are relative to the experiment file.
+  void read_connection_list(std::string path, const std::string& prefix, ConnectionRule& rule) {
+    if (!path.empty() && path.front() != '/') {
+      const auto slash = toml_.path().find_last_of('/');
+      if (slash != std::string::npos) path = toml_.path().substr(0, slash + 1) + path;
+    }
+    CsvTable table;
+    try {
+      table = read_csv_table(path);
+    } catch (const UserError& error) {
+      toml_.fail(prefix + "file", "\"" + path + "\"", error.what());
+    }
+    const long source = table.column("source"), target = table.column("target");
+    if (source < 0 || target < 0)
+      toml_.fail(prefix + "file", "\"" + path + "\"",
+                 "the header must name the columns source and target (and may add weight, delay)");
+    rule.file = path;
+    rule.lines = table.lines;
+    for (std::size_t r = 0; r < table.lines.size(); ++r)
+      for (long column : {source, target}) {
+        const double v = table.columns[static_cast<std::size_t>(column)][r];
+        if (!(v >= 0) || v != std::floor(v) || v > 4294967295.0)
+          toml_.fail(prefix + "file", fmt::format("{}:{}", path, table.lines[r]),
+                     fmt::format("{} is not a neuron index (whole numbers from 0)", format_double(v)));
+        (column == source ? rule.sources : rule.targets).push_back(static_cast<std::uint32_t>(v));
+      }
+    if (const long w = table.column("weight"); w >= 0)
+      rule.weights = table.columns[static_cast<std::size_t>(w)];
+    if (const long d = table.column("delay"); d >= 0)
+      rule.delays = table.columns[static_cast<std::size_t>(d)];
   }
 
   DriveSpec read_drive(const toml::table& t, const std::string& prefix) {

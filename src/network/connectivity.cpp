@@ -18,13 +18,14 @@ namespace lapicque::network {
 
 namespace {
 
-constexpr std::array<std::pair<Rule, std::string_view>, 6> names{{
+constexpr std::array<std::pair<Rule, std::string_view>, 7> names{{
     {Rule::all_to_all, "all_to_all"},
     {Rule::one_to_one, "one_to_one"},
     {Rule::pairwise_bernoulli, "pairwise_bernoulli"},
     {Rule::fixed_indegree, "fixed_indegree"},
     {Rule::fixed_outdegree, "fixed_outdegree"},
     {Rule::fixed_total, "fixed_total"},
+    {Rule::from_file, "from_file"},
 }};
 
 // Random streams of one projection: per target for the rules that draw sources, per source for
@@ -154,6 +155,33 @@ void check_rule(const ConnectionRule& r, std::size_t n_source, std::size_t n_tar
                              fmt::format("must be <= {} (the distinct pairs) without multapses", pairs));
       break;
     }
+    case Rule::from_file: {
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+      for (std::size_t k = 0; k < r.sources.size(); ++k) {
+        const std::string where = fmt::format("{}:{}", r.file, k < r.lines.size() ? r.lines[k] : k + 2);
+        if (r.sources[k] >= n_source || r.targets[k] >= n_target)
+          throw ParameterError(
+              prefix + "file", where,
+              fmt::format("synapse {} -> {} outside the populations (sources 0 to {}, targets 0 "
+                          "to {})",
+                          r.sources[k], r.targets[k], n_source - 1, n_target - 1));
+        if (skip_self && r.sources[k] == r.targets[k])
+          throw ParameterError(prefix + "file", where,
+                               fmt::format("synapse {} -> {} is an autapse; set autapses = true to allow it",
+                                           r.sources[k], r.targets[k]));
+        pairs.emplace_back(r.sources[k], r.targets[k]);
+      }
+      if (!r.multapses) {
+        std::sort(pairs.begin(), pairs.end());
+        const auto twin = std::adjacent_find(pairs.begin(), pairs.end());
+        if (twin != pairs.end())
+          throw ParameterError(
+              prefix + "file", r.file,
+              fmt::format("synapse {} -> {} is listed twice; set multapses = true to allow it", twin->first,
+                          twin->second));
+      }
+      break;
+    }
     case Rule::all_to_all:
       break;
   }
@@ -177,6 +205,8 @@ double expected_synapses(const ConnectionRule& r, std::size_t n_source, std::siz
       return static_cast<double>(r.number) * ns;
     case Rule::fixed_total:
       return static_cast<double>(r.number);
+    case Rule::from_file:
+      return static_cast<double>(r.sources.size());
   }
   return 0;
 }
@@ -184,6 +214,22 @@ double expected_synapses(const ConnectionRule& r, std::size_t n_source, std::siz
 Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n_target, bool same_population,
                     std::uint64_t seed, std::uint64_t projection) {
   const bool skip_self = same_population && !r.autapses;
+  if (r.rule == Rule::from_file) {
+    // By source, then target, keeping the list's order among equal pairs.
+    std::vector<std::uint64_t> order(r.sources.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint64_t a, std::uint64_t b) {
+      return r.sources[a] < r.sources[b] || (r.sources[a] == r.sources[b] && r.targets[a] < r.targets[b]);
+    });
+    Connections c;
+    c.offsets.assign(n_source + 1, 0);
+    for (auto s : r.sources) ++c.offsets[s + 1];
+    for (std::size_t s = 0; s < n_source; ++s) c.offsets[s + 1] += c.offsets[s];
+    c.targets.reserve(order.size());
+    for (auto k : order) c.targets.push_back(r.targets[k]);
+    c.order = std::move(order);
+    return c;
+  }
   if (r.rule == Rule::fixed_total) {
     // One stream for the whole projection, synapse by synapse (a serial draw).
     core::CounterRng rng(seed, projection, 0, per_synapse);

@@ -25,6 +25,7 @@ std::vector<std::string_view> rule_names();
 struct Connections {
   std::vector<std::uint64_t> offsets;  // n_source + 1
   std::vector<std::uint32_t> targets;
+  std::vector<std::uint64_t> order;  // from_file: the list index of each synapse (else empty)
   std::size_t size() const { return targets.size(); }
   std::size_t out_degree(std::size_t source) const { return offsets[source + 1] - offsets[source]; }
 };

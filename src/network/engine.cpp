@@ -270,7 +270,20 @@ void Engine::build_projection(std::size_t k) {
   const auto& c = j.connections;
   const std::size_t n_source = c.offsets.size() - 1;
   const std::string prefix = fmt::format("projection[{}].", k);
-  if (spec.weight.is_constant()) {
+  const bool listed_weights = spec.rule.rule == Rule::from_file && !spec.rule.weights.empty();
+  const bool listed_delays = spec.rule.rule == Rule::from_file && !spec.rule.delays.empty();
+  if (listed_weights) {  // the file's, in the order of the stored synapses
+    j.weights.resize(c.size());
+    for (std::size_t e = 0; e < c.size(); ++e) {
+      const double w = spec.rule.weights[c.order[e]];
+      if (!std::isfinite(w) || (network::is_conductance(spec.synapse) && w < 0))
+        throw ParameterError(prefix + "file",
+                             fmt::format("{}:{}", spec.rule.file, spec.rule.lines[c.order[e]]),
+                             fmt::format("weight {} {}: must be finite{}", w, weight_unit(spec.synapse),
+                                         network::is_conductance(spec.synapse) ? " and >= 0 nS" : ""));
+      j.weights[e] = static_cast<float>(w);
+    }
+  } else if (spec.weight.is_constant()) {
     j.weight = spec.weight.a;
   } else {
     j.weights.resize(c.size());
@@ -287,7 +300,23 @@ void Engine::build_projection(std::size_t k) {
       throw ParameterError(prefix + "weight", "a drawn value < 0 nS",
                            "conductances must be >= 0 nS: give the distribution min = 0");
   }
-  if (spec.delay.is_constant()) {
+  if (listed_delays) {
+    j.delays.resize(c.size());
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = 1;
+    for (std::size_t e = 0; e < c.size(); ++e) {
+      const double d = spec.rule.delays[c.order[e]];
+      if (!(d >= n.dt * (1 - 1e-9)) || !(d <= 65535 * n.dt))
+        throw ParameterError(
+            prefix + "file", fmt::format("{}:{}", spec.rule.file, spec.rule.lines[c.order[e]]),
+            fmt::format("delay {} ms: must lie in [dt, 65535 dt] = [{}, {}] ms", d, n.dt, 65535 * n.dt));
+      const auto steps = to_steps(d, n.dt);
+      j.delays[e] = static_cast<std::uint16_t>(steps);
+      lo = std::min(lo, steps);
+      hi = std::max(hi, steps);
+    }
+    j.shortest = c.size() ? lo : 1;
+    j.longest = hi;
+  } else if (spec.delay.is_constant()) {
     j.delay = j.shortest = j.longest = to_steps(spec.delay.a, n.dt);
   } else {
     j.delays.resize(c.size());
@@ -327,6 +356,7 @@ void Engine::build_projection(std::size_t k) {
   if (populations_[j.target]->size() <= 65536) {
     j.short_targets.assign(c.targets.begin(), c.targets.end());
     std::vector<std::uint32_t>().swap(j.connections.targets);
+    std::vector<std::uint64_t>().swap(j.connections.order);
   }
   projections_.push_back(std::move(j));
 }

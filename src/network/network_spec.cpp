@@ -225,6 +225,8 @@ void validate(const NetworkSpec& n) {
     if (network::is_conductance(j.synapse) && (j.weight.is_constant() ? j.weight.a < 0 : false))
       throw ParameterError(prefix + "weight", format_double(j.weight.a) + " nS",
                            "a conductance must be >= 0 nS; inhibition comes from E_rev below the threshold");
+    if (j.rule.rule == Rule::from_file && !j.rule.delays.empty())
+      continue;  // the list's own, checked when built
     check_distribution(j.delay, prefix + "delay", "ms");
     const double shortest = j.delay.is_constant()                         ? j.delay.a
                             : j.delay.kind == Distribution::Kind::uniform ? j.delay.a
