@@ -22,12 +22,14 @@ from ._core import classify_firing_pattern as _classify
 from . import _core
 from ._neuron import Neuron, Result, FiCurve, run_file, fi_curve_file, spike_statistics
 from ._catalog import izhikevich_features, naud_patterns
+from ._network import NetworkResult, run_network
 
 __all__ = [
     "Neuron", "Result", "FiCurve", "run_file", "fi_curve_file", "spike_statistics",
     "classify_firing_pattern", "current_range", "models", "model", "input_types",
     "relu", "softplus", "logistic", "tanh", "lif_rate", "lif_rate_general",
     "izhikevich_features", "naud_patterns", "ParameterError", "SimulationError",
+    "run_network", "NetworkResult",
 ]
 
 

@@ -13,11 +13,14 @@
 #include <vector>
 
 #include "io/experiment_file.hpp"
+#include "io/network_file.hpp"
+#include "io/network_output.hpp"
 #include "io/output.hpp"
 #include "lapicque/analysis.hpp"
 #include "lapicque/catalog.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/model.hpp"
+#include "lapicque/network.hpp"
 
 namespace py = pybind11;
 using namespace lapicque;
@@ -29,6 +32,13 @@ py::array_t<double> to_numpy(std::vector<double>&& values) {
   auto* owner = new std::vector<double>(std::move(values));
   py::capsule release(owner, [](void* p) { delete static_cast<std::vector<double>*>(p); });
   return py::array_t<double>({owner->size()}, {sizeof(double)}, owner->data(), release);
+}
+
+template <class T>
+py::array_t<T> to_numpy_of(std::vector<T>&& values) {
+  auto* owner = new std::vector<T>(std::move(values));
+  py::capsule release(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({owner->size()}, {sizeof(T)}, owner->data(), release);
 }
 
 py::dict to_dict(const ParamValues& values) {
@@ -342,6 +352,60 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("path"), py::arg("overrides") = std::vector<std::string>{}, py::arg("progress") = py::none(),
       "Reads an experiment file as `lapicque run` does (overrides are key=value) and runs it.");
+  m.def(
+      "run_network",
+      [](const std::string& path, const std::vector<std::string>& overrides, std::size_t threads,
+         std::optional<py::function> progress) {
+        const auto loaded = io::load_network(path, overrides, "setting");
+        const ProgressCallback report = progress_of(progress);
+        NetworkResult r;
+        {
+          py::gil_scoped_release released;
+          r = simulate(loaded.network, threads, report);
+        }
+        py::dict d;
+        d["summary"] = py::module_::import("json").attr("loads")(
+            io::network_summary_json(loaded.network, r, path).dump());
+        py::list populations;
+        for (auto& p : r.populations) {
+          std::vector<std::uint32_t> neurons;
+          std::vector<double> times;
+          neurons.reserve(p.spikes.size());
+          times.reserve(p.spikes.size());
+          for (const auto& s : p.spikes) {
+            neurons.push_back(s.neuron);
+            times.push_back(s.t);
+          }
+          py::dict q;
+          q["name"] = p.name;
+          q["size"] = p.size;
+          q["neuron"] = to_numpy_of(std::move(neurons));
+          q["t"] = to_numpy_of(std::move(times));
+          populations.append(q);
+        }
+        d["populations"] = populations;
+        py::list traces;
+        for (auto& t : r.traces) {
+          py::dict q;
+          q["population"] = t.population;
+          q["neuron"] = t.neuron;
+          q["variable"] = t.variable;
+          q["unit"] = t.unit;
+          q["values"] = to_numpy_of(std::move(t.values));
+          traces.append(q);
+        }
+        d["traces"] = traces;
+        py::list rates;
+        for (auto& rate : r.rates) rates.append(to_numpy_of(std::move(rate)));
+        d["rates"] = rates;
+        d["dt"] = loaded.network.dt;
+        d["rate_bin"] = loaded.network.record.rate_bin;
+        d["steps"] = r.steps;
+        return d;
+      },
+      py::arg("path"), py::arg("overrides") = std::vector<std::string>{}, py::arg("threads") = 1,
+      py::arg("progress") = py::none(),
+      "Reads a network file as `lapicque run` does (overrides are key=value) and simulates it.");
   m.def(
       "load_file",
       [](const std::string& path, const std::vector<std::string>& overrides) {

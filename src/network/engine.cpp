@@ -28,6 +28,7 @@
 #include "network/draw.hpp"
 #include "network/network_population.hpp"
 #include "network/poisson_counts.hpp"
+#include "network/spin_barrier.hpp"
 
 namespace lapicque {
 
@@ -502,33 +503,47 @@ void Engine::run(NetworkResult& result, const ProgressCallback& progress) {
   std::array<std::atomic<bool>, 3> failed{};  // by epoch modulo 3: read only after the next barrier
   const std::int64_t epochs = (steps_ + epoch_ - 1) / epoch_;
   const auto start = Clock::now();
+  network::SpinBarrier barrier(threads_);
+  bool short_team = false;
+  omp_set_dynamic(0);
 #pragma omp parallel num_threads(threads_)
   {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
-    const auto attempt = [&](std::size_t epoch, auto&& work) {
-      try {
-        work();
-      } catch (...) {
+    // Every thread owns a share of the work: a smaller team (OMP_THREAD_LIMIT) cannot run it.
+    if (static_cast<std::size_t>(omp_get_num_threads()) != threads_) {
+#pragma omp single
+      short_team = true;
+    } else {
+      const auto attempt = [&](std::size_t epoch, auto&& work) {
+        try {
+          work();
+        } catch (...) {
 #pragma omp critical(lapicque_network_error)
-        if (!error) error = std::current_exception();
-        failed[epoch % 3] = true;
+          if (!error) error = std::current_exception();
+          failed[epoch % 3] = true;
+        }
+      };
+      attempt(2, [&] { deliver(t, -1, 1, 1); });  // counted as epoch -1
+      barrier.wait();
+      for (std::int64_t e = 0; e < epochs; ++e) {
+        const std::int64_t first = e * epoch_, steps = std::min(epoch_, steps_ - first);
+        const auto parity = static_cast<std::size_t>(e % 2);
+        attempt(e, [&] { advance_epoch(t, first, steps, parity); });
+        barrier.wait();
+        // Every write to this flag (epoch e - 1, or the first delivery) came before the barrier;
+        // the next ones come only after the next barrier: all threads read the same value.
+        if (failed[(e + 2) % 3]) break;
+        attempt(e, [&] { deliver(t, first, steps, parity); });
+        if (t == 0 && progress)
+          attempt(e, [&] { progress(static_cast<double>(first + steps) / static_cast<double>(steps_)); });
       }
-    };
-    attempt(2, [&] { deliver(t, -1, 1, 1); });  // counted as epoch -1
-#pragma omp barrier
-    for (std::int64_t e = 0; e < epochs; ++e) {
-      const std::int64_t first = e * epoch_, steps = std::min(epoch_, steps_ - first);
-      const auto parity = static_cast<std::size_t>(e % 2);
-      attempt(e, [&] { advance_epoch(t, first, steps, parity); });
-#pragma omp barrier
-      // Every write to this flag (epoch e - 1, or the first delivery) came before the barrier;
-      // the next ones come only after the next barrier: all threads read the same value.
-      if (failed[(e + 2) % 3]) break;
-      attempt(e, [&] { deliver(t, first, steps, parity); });
-      if (t == 0 && progress)
-        attempt(e, [&] { progress(static_cast<double>(first + steps) / static_cast<double>(steps_)); });
     }
   }
+  if (short_team)
+    throw SimulationError(
+        fmt::format("OpenMP gave fewer than the {} threads asked for (OMP_THREAD_LIMIT?); ask for "
+                    "fewer with --threads",
+                    threads_));
   result.sim_s = seconds_since(start);
   if (error) std::rethrow_exception(error);
 }
