@@ -8,6 +8,7 @@
 
 #include "lapicque/error.hpp"
 #include "lapicque/network.hpp"
+#include "network/poisson_counts.hpp"
 
 namespace lapicque {
 namespace {
@@ -270,6 +271,29 @@ TEST(NetworkThreads, AnotherSeedGivesOtherSpikes) {
   n.seed = 8;
   const auto b = simulate(n);
   EXPECT_NE(a.populations[0].spike_count, b.populations[0].spike_count);
+}
+
+// The vectorised Poisson counts are the scalar path's numbers, and their mean and variance are
+// the step's mean (a Poisson law).
+TEST(NetworkPoisson, VectorAndScalarCountsAgreeAndArePoisson) {
+  for (double mean : {0.01, 2.0, 30.0}) {
+    const network::PoissonCounts counts(mean, 5, 9);
+    const std::size_t n = 1000;
+    double sum = 0, sum2 = 0;
+    for (std::int64_t step = 0; step < 200; ++step) {
+      std::vector<double> vector_path(n, 0.0), scalar_path(n, 0.0);
+      counts.add(step, 0, n, 1.0, vector_path.data());
+      counts.for_each(step, 0, n, [&](std::size_t i, std::uint32_t c) { scalar_path[i] += c; });
+      ASSERT_EQ(vector_path, scalar_path) << "mean " << mean << ", step " << step;
+      for (double c : vector_path) {
+        sum += c;
+        sum2 += c * c;
+      }
+    }
+    const double draws = 200.0 * n, m = sum / draws, var = sum2 / draws - m * m;
+    EXPECT_NEAR(m, mean, 5 * std::sqrt(mean / draws)) << mean;
+    EXPECT_NEAR(var / mean, 1.0, 0.05) << mean;
+  }
 }
 
 TEST(NetworkRefusals, NetworkTooLargeForMemoryIsRefusedBeforeBuilding) {

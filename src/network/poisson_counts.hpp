@@ -126,19 +126,29 @@ class PoissonCounts {
     const __m256i bias = _mm256_set1_epi32(static_cast<int>(0x80000000u));
     const __m256i u[4] = {_mm256_xor_si256(x0, bias), _mm256_xor_si256(x1, bias), _mm256_xor_si256(x2, bias),
                           _mm256_xor_si256(x3, bias)};
-    __m256i count[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                        _mm256_setzero_si256()};
-    for (std::size_t c = 0; c + 1 < cumulative_.size(); ++c) {
-      const __m256i threshold =
-          _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(cumulative_[c]) ^ 0x80000000u));
-      __m256i any = _mm256_setzero_si256();
-      for (int w = 0; w < 4; ++w) {
-        const __m256i reached = _mm256_xor_si256(_mm256_cmpgt_epi32(threshold, u[w]), _mm256_set1_epi32(-1));
-        count[w] = _mm256_sub_epi32(count[w], reached);
-        any = _mm256_or_si256(any, reached);
+    // Counted as (thresholds passed) - (thresholds not reached), four thresholds at a time so
+    // that the early exit is taken at a predictable place.
+    __m256i missed[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                         _mm256_setzero_si256()};
+    const std::size_t thresholds = cumulative_.size() - 1;
+    std::size_t passed = 0;
+    while (passed < thresholds) {
+      const std::size_t chunk_end = std::min(thresholds, passed + 4);
+      __m256i all_missed = _mm256_set1_epi32(-1);
+      for (; passed < chunk_end; ++passed) {
+        const __m256i threshold = _mm256_set1_epi32(
+            static_cast<int>(static_cast<std::uint32_t>(cumulative_[passed]) ^ 0x80000000u));
+        for (int word = 0; word < 4; ++word) {
+          const __m256i below = _mm256_cmpgt_epi32(threshold, u[word]);  // -1: u does not reach it
+          missed[word] = _mm256_add_epi32(missed[word], below);
+          all_missed = _mm256_and_si256(all_missed, below);
+        }
       }
-      if (_mm256_testz_si256(any, any)) break;  // thresholds only grow: no lane goes further
+      if (_mm256_testc_si256(all_missed, _mm256_set1_epi32(-1))) break;  // no lane goes further
     }
+    __m256i count[4];
+    for (int word = 0; word < 4; ++word)
+      count[word] = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(passed)), missed[word]);
     const __m256d w = _mm256_set1_pd(weight);
     for (int word = 0; word < 4; ++word) {  // word w: neurons first + 8 w .. first + 8 w + 7
       double* o = out + first + 8 * word;
