@@ -63,7 +63,7 @@ def main():
     print("machine: %s, %d cores" % (open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": "),
                                      os.cpu_count()))
     print("%-7s %2s | %-42s | %-42s | %s" % ("bench", "th", "lapicque setup/sim [s], RSS [MB], B/syn, rates",
-                                            "Brian2 setup/sim [s], RSS [MB], B/syn, rates", "Brian2/lapicque sim"))
+                                            "Brian2 setup/sim [s], RSS [MB], RSS/syn, rates", "Brian2/lapicque sim"))
     sims = {}
     for benchmark in args.benchmarks:
         for threads in args.threads:
