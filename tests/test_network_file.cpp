@@ -2,12 +2,15 @@
 // bad input (point 7 of the network issue) gives one message with file, line, key, value and
 // what is allowed.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "io/network_file.hpp"
 #include "lapicque/network.hpp"
@@ -301,6 +304,56 @@ TEST_F(NetworkFile, ConnectionListErrorsNameTheLine) {
   std::ofstream(dir_ / "synapses.csv") << "source,target,weight,delay\n0,1,1,1\n0,1,1,1\n";
   EXPECT_HAS(message(replace(listed, "synapse = \"delta\"", "synapse = \"delta\"\nmultapses = false")),
              "listed twice");
+}
+
+// The command line on network files: exit status, messages, and files only when complete.
+int run_cli(const std::string& arguments) {
+  const int status =
+      std::system((std::string(LAPICQUE_BINARY) + " " + arguments + " > /dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(NetworkFile, CommandLineRunsNetworksAndRefusesBadOnes) {
+  const std::string out = (dir_ / "out").string();
+  const std::string small = R"(duration = 100
+[[population]]
+name = "E"
+size = 50
+[[source]]
+name = "ext"
+size = 20
+rate = 200
+[[projection]]
+source = "ext"
+target = "E"
+rule = "pairwise_bernoulli"
+p = 0.5
+synapse = "exp_current"
+weight = 300
+delay = 1
+[record]
+rate_bin = 5
+)";
+  EXPECT_EQ(run_cli("run " + write(replace(small, "p = 0.5", "p = 1.5")) + " --out " + out), 2);
+  EXPECT_FALSE(fs::exists(out));
+  const std::string huge =
+      replace(replace(small, "size = 50", "size = 3000000"), "pairwise_bernoulli", "all_to_all");
+  EXPECT_EQ(run_cli("run " + write(replace(huge, "size = 20", "size = 3000000")) + " --out " + out), 2);
+  EXPECT_FALSE(fs::exists(out));
+  // A state that becomes infinite stops the run with status 1 and no files.
+  EXPECT_EQ(run_cli("run " + write(replace(small, "weight = 300", "weight = 1e308")) + " --out " + out), 1);
+  EXPECT_FALSE(fs::exists(fs::path(out) / "spikes.csv"));
+  ASSERT_EQ(run_cli("run " + write(small) + " --threads 2 --out " + out), 0);
+  std::ifstream spikes(fs::path(out) / "spikes.csv");
+  std::string header;
+  std::getline(spikes, header);
+  EXPECT_EQ(header, "population,neuron,t_ms");
+  std::stringstream summary;
+  summary << std::ifstream(fs::path(out) / "summary.json").rdbuf();
+  for (const char* key :
+       {"\"setup_s\"", "\"sim_s\"", "\"peak_rss_mb\"", "\"n_synapses\"", "\"bytes_per_synapse\""})
+    EXPECT_NE(summary.str().find(key), std::string::npos) << key;
+  EXPECT_TRUE(fs::exists(fs::path(out) / "rates.csv"));
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ struct Interrupted : std::runtime_error {
 };
 
 TEST(Progress, FractionsIncreaseToOneOnTheCallingThread) {
-  const auto e = testing::experiment("adex", {}, {testing::constant_input(500)}, 0.1, 2000, Method::euler, {});
+  const auto e =
+      testing::experiment("adex", {}, {testing::constant_input(500)}, 0.1, 2000, Method::euler, {});
   std::vector<double> seen;
   const auto caller = std::this_thread::get_id();
   bool same_thread = true;
@@ -33,7 +34,8 @@ TEST(Progress, FractionsIncreaseToOneOnTheCallingThread) {
 }
 
 TEST(Progress, AnExceptionFromTheCallbackStopsTheRun) {
-  const auto e = testing::experiment("adex", {}, {testing::constant_input(500)}, 0.1, 2000, Method::euler, {});
+  const auto e =
+      testing::experiment("adex", {}, {testing::constant_input(500)}, 0.1, 2000, Method::euler, {});
   const std::vector<double> currents(2000, 400.0);
   int calls = 0;
   EXPECT_THROW(run(e, currents.size(), currents,

@@ -444,6 +444,8 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
                                                        target.padded_size();
     for (std::size_t u = 0; u < threads_; ++u) {
       const auto& l = list(parity, j.sender, u);
+      // A list ends early only when its thread failed in this epoch (the run then stops).
+      if (static_cast<std::size_t>(k) >= l.step_end.size()) continue;
       const std::uint32_t from = k == 0 ? 0 : l.step_end[k - 1], to = l.step_end[k];
       for (std::uint32_t q = from; q < to; ++q) {
         // The target lists lie anywhere in memory: ask for the next spike's while this one's

@@ -208,6 +208,7 @@ DoubleMask lif_step(const StepArrays& a, std::size_t begin, std::size_t end,
       v += Doubles(a.jumps + i, stdx::element_aligned);
       Doubles(0.0).copy_to(a.jumps + i, stdx::element_aligned);
     }
+    bad = bad || !(stdx::abs(v) <= DBL_MAX);  // before the reset, which would hide it
     const Doubles r(a.hold + i, stdx::element_aligned);
     const DoubleMask holding = r > 0.5;
     const DoubleMask fire = !holding && v >= at(a.V_th, i);
@@ -215,7 +216,6 @@ DoubleMask lif_step(const StepArrays& a, std::size_t begin, std::size_t end,
     Doubles r_next = r - 1.0;
     stdx::where(!holding, r_next) = 0.0;
     stdx::where(fire, r_next) = at(a.hold_steps, i);
-    bad = bad || !(stdx::abs(v) <= DBL_MAX);
     v.copy_to(a.V + i, stdx::element_aligned);
     r_next.copy_to(a.hold + i, stdx::element_aligned);
     if (stdx::any_of(fire))
@@ -285,12 +285,10 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
                                       : (uniform ? lif_step_any<false, true>(a, begin, end, spikes)
                                                  : lif_step_any<false, false>(a, begin, end, spikes));
   if (stdx::any_of(bad))
-    for (std::size_t i = begin; i < std::min(end, size_); ++i)
-      if (!std::isfinite(V_[i]))
-        throw SimulationError(
-            fmt::format("population {}, neuron {}: V_m became {} in the step to t = {} ms; "
-                        "check the weights and inputs (or use a smaller dt)",
-                        name_, i, V_[i], a.t_spike));
+    throw SimulationError(
+        fmt::format("population {}: V_m became infinite or NaN in the step to t = {} ms (neurons "
+                    "{} to {}); check the weights and inputs (or use a smaller dt)",
+                    name_, a.t_spike, begin, std::min(end, size_) - 1));
 }
 
 bool LifNetworkPopulation::set_initial(const std::string& variable, std::size_t neuron, double value) {
