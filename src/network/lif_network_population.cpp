@@ -186,8 +186,10 @@ DoubleMask lif_step(const StepArrays& a, std::size_t begin, std::size_t end,
           drive += g;
         }
       }
+      // The exponential first: the division's latency then overlaps the work after the call.
+      const Doubles decay = core::exp(-at(a.step_over_C, i) * G);
       const Doubles V_inf = drive / G;
-      v = V_inf + (v - V_inf) * core::exp(-at(a.step_over_C, i) * G);
+      v = V_inf + (v - V_inf) * decay;
     }
     for (std::size_t c = 0; c < count; ++c) {
       const auto& ch = channel(c);
