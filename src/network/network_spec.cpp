@@ -40,6 +40,14 @@ struct Sides {
       }
     return false;
   }
+  // The size of the population `name`, or ParameterError at `key` naming the nearest one.
+  std::size_t population_or_throw(const std::string& name, const std::string& key) const {
+    std::size_t size = 0;
+    if (!population(name, size))
+      throw ParameterError(key, "\"" + name + "\"",
+                           "no population of that name; " + unknown_name_hint(name, population_names()));
+    return size;
+  }
   std::vector<std::string_view> population_names() const {
     std::vector<std::string_view> out;
     for (const auto& p : n.populations) out.push_back(p.name);
@@ -214,10 +222,7 @@ void validate(const NetworkSpec& n) {
       throw ParameterError(
           prefix + "source", "\"" + j.source + "\"",
           "no population or source of that name; " + unknown_name_hint(j.source, sides.all_names()));
-    if (!sides.population(j.target, n_target))
-      throw ParameterError(
-          prefix + "target", "\"" + j.target + "\"",
-          "no population of that name; " + unknown_name_hint(j.target, sides.population_names()));
+    n_target = sides.population_or_throw(j.target, prefix + "target");
     network::check_rule(j.rule, n_source, n_target, j.source == j.target, prefix);
     check_synapse(j.synapse, j.tau_syn, j.E_rev, prefix);
     const std::string unit(weight_unit(j.synapse));
@@ -253,11 +258,7 @@ void validate(const NetworkSpec& n) {
   for (std::size_t k = 0; k < n.drives.size(); ++k) {
     const auto& d = n.drives[k];
     const std::string prefix = fmt::format("drive[{}].", k);
-    std::size_t size = 0;
-    if (!sides.population(d.target, size))
-      throw ParameterError(
-          prefix + "target", "\"" + d.target + "\"",
-          "no population of that name; " + unknown_name_hint(d.target, sides.population_names()));
+    sides.population_or_throw(d.target, prefix + "target");
     if (d.input.type == "poisson") {
       if (!(d.rate >= 0) || !std::isfinite(d.rate))
         throw ParameterError(prefix + "rate", format_double(d.rate) + " Hz", "must be >= 0 Hz");
@@ -275,21 +276,11 @@ void validate(const NetworkSpec& n) {
       }
     }
   }
-  for (const auto& name : n.record.spikes) {
-    std::size_t size = 0;
-    if (!sides.population(name, size))
-      throw ParameterError(
-          "record.spikes", "\"" + name + "\"",
-          "no population of that name; " + unknown_name_hint(name, sides.population_names()));
-  }
+  for (const auto& name : n.record.spikes) sides.population_or_throw(name, "record.spikes");
   for (std::size_t k = 0; k < n.record.state.size(); ++k) {
     const auto& r = n.record.state[k];
     const std::string prefix = fmt::format("record.state[{}].", k);
-    std::size_t size = 0;
-    if (!sides.population(r.population, size))
-      throw ParameterError(
-          prefix + "population", "\"" + r.population + "\"",
-          "no population of that name; " + unknown_name_hint(r.population, sides.population_names()));
+    const std::size_t size = sides.population_or_throw(r.population, prefix + "population");
     for (auto i : r.neurons)
       if (i >= size)
         throw ParameterError(prefix + "neurons", std::to_string(i),
