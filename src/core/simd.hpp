@@ -32,15 +32,24 @@ using Doubles = stdx::native_simd<double>;
 using DoubleMask = Doubles::mask_type;
 inline constexpr std::size_t simd_width = Doubles::size();
 
-// exp of every lane.
-inline Doubles exp(const Doubles& x) {
+namespace detail {
+// A template, so that only the branch of the native width is compiled (the vector types of the
+// other widths do not convert).
+template <class Vector>
+Vector exp_lanes(const Vector& x) {
 #if defined(__x86_64__) && defined(__AVX512F__)
-  if constexpr (simd_width == 8) return Doubles(_ZGVeN8v_exp(static_cast<__m512d>(x)));
+  if constexpr (Vector::size() == 8) return Vector(_ZGVeN8v_exp(static_cast<__m512d>(x)));
 #endif
 #if defined(__x86_64__) && defined(__AVX2__)
-  if constexpr (simd_width == 4) return Doubles(_ZGVdN4v_exp(static_cast<__m256d>(x)));
+  if constexpr (Vector::size() == 4) return Vector(_ZGVdN4v_exp(static_cast<__m256d>(x)));
 #endif
-  return Doubles([&](auto lane) { return std::exp(static_cast<double>(x[lane])); });
+  return Vector([&](auto lane) { return std::exp(static_cast<double>(x[lane])); });
+}
+}  // namespace detail
+
+// exp of every lane.
+inline Doubles exp(const Doubles& x) {
+  return detail::exp_lanes(x);
 }
 
 }  // namespace lapicque::core
