@@ -1,5 +1,5 @@
 // AdEx under `euler`, vectorised: a SIMD register of neurons per instruction (eight with AVX-512,
-// four with AVX2), the exponential from glibc's libmvec (core/simd.hpp). A step in which a neuron is free
+// four with AVX2), the exponential inline (core/simd.hpp). A step in which a neuron is free
 // and stays below V_peak, fires (crosses V_peak: stamped at the linear interpolation, reset at
 // the end of the step, w += b) or stays held throughout is taken in the vector; a neuron whose
 // hold ends inside the step, or whose state is no longer finite, takes the scalar reference

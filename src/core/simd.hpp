@@ -2,11 +2,13 @@
 // native width: 8 with AVX-512, 4 with AVX2, 2 with SSE2) and the functions on it that the
 // standard does not provide.
 //
-// The exponential comes from glibc's libmvec (part of libc6, at most 4 ulp from the correctly
-// rounded value), called through the x86-64 vector function ABI (`_ZGV<isa>N<width>v_exp`, the
-// names GCC itself calls when it vectorises exp). libmvec links statically into the command line,
-// which then starts without loading any shared library (SLEEF, the alternative, is packaged as a
-// shared library only).
+// The exponential is computed inline, not called: a call to a vector library (glibc's libmvec,
+// SLEEF) makes the compiler spill every live vector register around it, which in the network and
+// AdEx kernels cost as much as the exponential itself. The method is the textbook one
+// (Cody & Waite's reduction x = k ln 2 + r with |r| <= ln 2 / 2, exp(r) by its Taylor series to
+// r^13, whose truncation error is below 4e-18 relative, then the scaling by 2^k); tests/
+// test_simd.cpp holds it within 1 ulp of std::exp. Arguments whose result would overflow or be
+// subnormal (x outside [-708, 709]), infinities and NaN take std::exp lane by lane.
 #pragma once
 
 #include <cmath>
@@ -15,14 +17,6 @@
 
 #if defined(__x86_64__) && (defined(__AVX2__) || defined(__AVX512F__))
 #include <immintrin.h>
-extern "C" {
-#if defined(__AVX512F__)
-__m512d _ZGVeN8v_exp(__m512d);
-#endif
-#if defined(__AVX2__)
-__m256d _ZGVdN4v_exp(__m256d);
-#endif
-}
 #endif
 
 namespace lapicque::core {
@@ -33,22 +27,66 @@ using DoubleMask = Doubles::mask_type;
 inline constexpr std::size_t simd_width = Doubles::size();
 
 namespace detail {
-// A template, so that only the branch of the native width is compiled (the vector types of the
-// other widths do not convert).
+
+// p * 2^k for integer-valued k in [-1021, 1023] (a template, so that only the branch of the
+// native width is compiled: the vector types of the other widths do not convert).
 template <class Vector>
-Vector exp_lanes(const Vector& x) {
+[[gnu::always_inline]] inline Vector times_power_of_two(const Vector& p, const Vector& k) {
 #if defined(__x86_64__) && defined(__AVX512F__)
-  if constexpr (Vector::size() == 8) return Vector(_ZGVeN8v_exp(static_cast<__m512d>(x)));
+  if constexpr (Vector::size() == 8) {
+    // (The zero-masking form: the plain one's undefined-vector argument upsets GCC 12's
+    // uninitialised-use warning.)
+    return Vector(_mm512_maskz_scalef_pd(0xFF, static_cast<__m512d>(p), static_cast<__m512d>(k)));
+  }
 #endif
 #if defined(__x86_64__) && defined(__AVX2__)
-  if constexpr (Vector::size() == 4) return Vector(_ZGVdN4v_exp(static_cast<__m256d>(x)));
+  if constexpr (Vector::size() == 4) {
+    // k + 1023 sits in the low mantissa bits of k + 1023 + 1.5 * 2^52; shifted into the exponent
+    // field it is the double 2^k.
+    const __m256d biased = static_cast<__m256d>(k + Vector(1023.0 + 0x1.8p52));
+    const __m256i bits = _mm256_slli_epi64(_mm256_castpd_si256(biased), 52);
+    return p * Vector(_mm256_castsi256_pd(bits));
+  }
 #endif
-  return Vector([&](auto lane) { return std::exp(static_cast<double>(x[lane])); });
+  return Vector(
+      [&](auto lane) { return std::ldexp(static_cast<double>(p[lane]), static_cast<int>(k[lane])); });
 }
+
+// The lanes the vector path does not cover (rare: out of line, so that it does not weigh on the
+// inlining of the rest).
+template <class Vector>
+[[gnu::noinline, gnu::cold]] Vector exp_outside_range(Vector result, const Vector& x) {
+  for (std::size_t lane = 0; lane < Vector::size(); ++lane)
+    if (!(x[lane] >= -708.0 && x[lane] <= 709.0)) result[lane] = std::exp(static_cast<double>(x[lane]));
+  return result;
+}
+
+// Inlined into the kernels by force: a call would spill their vector registers.
+template <class Vector>
+[[gnu::always_inline]] inline Vector exp_lanes(const Vector& x) {
+  // k = round(x / ln 2) by the 1.5 * 2^52 shift (exact for |x / ln 2| < 2^51).
+  const Vector shift = 0x1.8p52;
+  const Vector k = (x * Vector(1.4426950408889634) + shift) - shift;
+  // r = x - k ln 2 in two parts: the last 17 bits of the first are zero, so k times it is exact.
+  const Vector r = x - k * Vector(0x1.62e42fefa0000p-1) - k * Vector(0x1.cf79abc9e3b3ap-40);
+  const Vector r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  // exp(r) = 1 + r + r^2 q(r), q by Estrin's scheme (short dependency chains); 1/n! for n = 2..13.
+  const auto pair = [&](double a, double b) { return Vector(a) + Vector(b) * r; };
+  const Vector q = pair(1.0 / 2, 1.0 / 6) + r2 * pair(1.0 / 24, 1.0 / 120) +
+                   r4 * (pair(1.0 / 720, 1.0 / 5040) + r2 * pair(1.0 / 40320, 1.0 / 362880)) +
+                   r8 * (pair(1.0 / 3628800, 1.0 / 39916800) + r2 * pair(1.0 / 479001600, 1.0 / 6227020800));
+  const Vector p = Vector(1.0) + (r + r2 * q);
+  const Vector result = times_power_of_two(p, k);
+  const auto in_range = x >= Vector(-708.0) && x <= Vector(709.0);  // false for NaN
+  if (!stdx::all_of(in_range)) [[unlikely]]
+    return exp_outside_range(result, x);
+  return result;
+}
+
 }  // namespace detail
 
 // exp of every lane.
-inline Doubles exp(const Doubles& x) {
+[[gnu::always_inline]] inline Doubles exp(const Doubles& x) {
   return detail::exp_lanes(x);
 }
 
