@@ -7,6 +7,7 @@
 #include <cmath>
 #include <exception>
 
+#include "core/thread_pinning.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/experiment.hpp"
 #include "lapicque/model.hpp"
@@ -141,7 +142,13 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
   {
     const auto thread = static_cast<std::size_t>(omp_get_thread_num());
     const auto count = static_cast<std::size_t>(omp_get_num_threads());
-    const std::size_t begin = neurons * thread / count, end = neurons * (thread + 1) / count;
+    const core::ThreadPinning pinning(thread, count);
+    // Shares of whole cache lines (16 doubles): two threads never write the same line of the
+    // state arrays, and every share but the last is made of whole SIMD vectors.
+    const auto share_start = [&](std::size_t k) {
+      return k == count ? neurons : neurons * k / count / 16 * 16;
+    };
+    const std::size_t begin = share_start(thread), end = share_start(thread + 1);
     const bool records = recording && watched >= begin && watched < end;
     std::size_t spikes_before = 0;
     try {

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <limits>
 
+#include "core/thread_pinning.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/model.hpp"
 #include "lapicque/network.hpp"
@@ -89,9 +90,14 @@ struct Projection {
   std::vector<std::uint16_t> counts;  // ring_length x padded target size
   std::size_t ring = 0;
   bool countable = false;
+  // With T threads: where, in each source's sorted list of targets, the targets of threads 1 to
+  // T - 1 begin (T - 1 per source, from the list's start), so that a thread goes straight to its
+  // part instead of searching the list at every spike.
+  std::vector<std::uint32_t> splits;
   double bytes() const {
     return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.size() * 2 +
-                               connections.offsets.size() * 8 + weights.size() * 4 + delays.size() * 2);
+                               connections.offsets.size() * 8 + weights.size() * 4 + delays.size() * 2 +
+                               splits.size() * 4);
   }
 };
 
@@ -353,6 +359,20 @@ void Engine::build_projection(std::size_t k) {
         static_cast<double>(c.size()) / static_cast<double>(populations_[j.target]->size());
     j.countable = most <= 65535 && mean_indegree >= 200;
   }
+  if (threads_ > 1) {
+    j.splits.resize(n_source * (threads_ - 1));
+    const std::size_t padded = populations_[j.target]->padded_size();
+#pragma omp parallel for schedule(static) num_threads(threads_)
+    for (std::size_t s = 0; s < n_source; ++s) {
+      const auto first = c.targets.begin() + static_cast<std::ptrdiff_t>(c.offsets[s]);
+      const auto last = c.targets.begin() + static_cast<std::ptrdiff_t>(c.offsets[s + 1]);
+      for (std::size_t u = 1; u < threads_; ++u) {
+        const auto from = static_cast<std::uint32_t>(share(padded, thread_grain, u, threads_).first);
+        j.splits[s * (threads_ - 1) + u - 1] =
+            static_cast<std::uint32_t>(std::lower_bound(first, last, from) - first);
+      }
+    }
+  }
   // Half the bytes to read per spike where the target population allows it.
   if (populations_[j.target]->size() <= 65536) {
     j.short_targets.assign(c.targets.begin(), c.targets.end());
@@ -432,8 +452,15 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
   auto& target = *populations_[j.target];
   const auto [own_begin, own_end] = share(target.padded_size(), thread_grain, t, threads_);
   if (own_begin >= own_end) return;
-  const std::size_t lo = own_begin, hi = own_end;
   const auto* offsets = j.connections.offsets.data();
+  // This thread's part of source s's targets.
+  const std::size_t T = threads_;
+  const auto part = [&](std::uint32_t s) -> std::pair<const Index*, const Index*> {
+    const Index* list = targets + offsets[s];
+    if (T == 1) return {list, targets + offsets[s + 1]};
+    const std::uint32_t* cut = j.splits.data() + static_cast<std::size_t>(s) * (T - 1);
+    return {t == 0 ? list : list + cut[t - 1], t + 1 == T ? targets + offsets[s + 1] : list + cut[t]};
+  };
   for (std::int64_t k = 0; k < steps; ++k) {
     const std::int64_t sent = first + k + 1;  // the grid point the spikes leave from
     double* buffer = j.delays.empty() ? target.arrivals(j.channel, sent + j.delay) : nullptr;
@@ -451,14 +478,10 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
         // The target lists lie anywhere in memory: ask for the next spike's while this one's
         // are delivered.
         if (q + 1 < to) {
-          const auto* next = targets + offsets[l.neurons[q + 1]];
+          const Index* next = part(l.neurons[q + 1]).first;
           for (int line = 0; line < 4; ++line) __builtin_prefetch(next + 64 / sizeof(Index) * line);
         }
-        const std::uint32_t s = l.neurons[q];
-        const Index* begin = targets + offsets[s];
-        const Index* end = targets + offsets[s + 1];
-        if (lo > 0) begin = std::lower_bound(begin, end, lo);
-        if (hi < target.size()) end = std::lower_bound(begin, end, hi);
+        const auto [begin, end] = part(l.neurons[q]);
         if (count != nullptr) {
           std::uint16_t* const c = count;
           constexpr std::ptrdiff_t line = 64 / sizeof(Index);
@@ -511,6 +534,7 @@ void Engine::run(NetworkResult& result, const ProgressCallback& progress) {
 #pragma omp parallel num_threads(threads_)
   {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    const core::ThreadPinning pinning(t, static_cast<std::size_t>(omp_get_num_threads()));
     // Every thread owns a share of the work: a smaller team (OMP_THREAD_LIMIT) cannot run it.
     if (static_cast<std::size_t>(omp_get_num_threads()) != threads_) {
 #pragma omp single
