@@ -51,8 +51,12 @@ class Population {
 
   // Advances neurons [begin, end) from step `from` to step `to` at once, when the input of every
   // neuron (held[i] + smooth) stays the same over all those steps. Populations whose dynamics
-  // have a closed form jump from event to event; the others return false and are stepped.
+  // have a closed form jump from event to event, others may run many steps in one go; those
+  // that cannot return false and are stepped.
   virtual bool can_leap() const { return false; }
+  // What a leap over `steps` steps costs per neuron, in neuron-steps (for the choice of threads):
+  // a closed form costs about a thousand, whatever the span.
+  virtual double leap_work(std::int64_t /*steps*/) const { return 1e3; }
   virtual bool leap(std::size_t /*begin*/, std::size_t /*end*/, std::int64_t /*from*/, std::int64_t /*to*/,
                     double /*dt*/, double /*smooth*/, std::span<const double> /*held*/,
                     SpikeTimes& /*spikes*/) {

@@ -7,6 +7,9 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <utility>
 #include <vector>
 
 #include "core/model_population.hpp"
@@ -34,7 +37,142 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
       advance_vectors<false>(begin, end, c, held, spikes);
   }
 
+  // Under a constant input, with nothing recorded and no refractory period: each SIMD vector of
+  // neurons runs the whole span at once, its state in registers, several vectors interleaved so
+  // that their chains of dependent operations (one step waits for the last) overlap. The same
+  // arithmetic as advance() (FreeStep), so the spikes are the same to the bit.
+  bool can_leap() const override { return this->params_.t_ref == 0; }
+  double leap_work(std::int64_t steps) const override { return static_cast<double>(steps); }
+  bool leap(std::size_t begin, std::size_t end, std::int64_t from, std::int64_t to, double dt, double smooth,
+            std::span<const double> held, SpikeTimes& spikes) override {
+    if (!can_leap() || dt != dt_) return false;
+    // Vectors in blocks of `chains`, the last block shorter (a block takes about the same time
+    // whatever its length: the chain of one step's operations sets it).
+    constexpr std::size_t chains = 6;
+    std::size_t i = begin;
+    for (; i + chains * simd_width <= end; i += chains * simd_width)
+      leap_vectors<chains>(i, from, to, smooth, held, spikes);
+    const std::size_t left = (end - i) / simd_width;
+    leap_block(left, i, from, to, smooth, held, spikes, std::make_index_sequence<chains>{});
+    i += left * simd_width;
+    if (i < end) step_through(i, end, from, to, smooth, held, spikes);  // fewer than a vector left
+    return true;
+  }
+
  private:
+  // One free Euler step of a vector of neurons; the exponential and dw/dt see min(V, V_peak).
+  // Arranged for a short chain of dependent operations from V to the next V (the leap waits for
+  // it at every step): the exponential's term, dt / tau_m Delta_T exp((V - V_T) / Delta_T), is
+  // one exponential with the constant factor moved into its argument, and the rest of the step
+  // is computed beside it.
+  struct FreeStep {
+    Doubles dt, E_L, V_peak, inverse_Delta_T, exponent_offset, inverse_g_L, dt_over_tau_m, inverse_tau_w, a;
+    FreeStep(const models::Adex::Params& p, double step)
+        : dt(step),
+          E_L(p.E_L),
+          V_peak(p.V_peak),
+          inverse_Delta_T(1 / p.Delta_T),
+          exponent_offset(std::log(step / p.tau_m * p.Delta_T) - p.V_th / p.Delta_T),
+          inverse_g_L(1 / p.g_L),
+          dt_over_tau_m(step / p.tau_m),
+          inverse_tau_w(1 / p.tau_w),
+          a(p.a) {}
+    [[gnu::always_inline]] void operator()(const Doubles& v, const Doubles& w, const Doubles& I,
+                                           Doubles& v_next, Doubles& w_next) const {
+      const Doubles capped = stdx::min(v, V_peak);
+      const Doubles spike_push = exp(capped * inverse_Delta_T + exponent_offset);
+      const Doubles leak_and_input = v + dt_over_tau_m * ((E_L - v) + (I - w) * inverse_g_L);
+      v_next = leak_and_input + spike_push;
+      w_next = w + dt * ((a * (capped - E_L) - w) * inverse_tau_w);
+    }
+  };
+
+  // The stepper's spike: the crossing of V_peak interpolated inside the step [t0, t0 + dt].
+  double crossing(double t0, double v0, double v1) const {
+    const double fraction = v0 >= this->params_.V_peak ? 0.0 : (this->params_.V_peak - v0) / (v1 - v0);
+    return t0 + fraction * dt_;
+  }
+
+  template <std::size_t... counts>
+  void leap_block(std::size_t vectors, std::size_t i, std::int64_t from, std::int64_t to, double smooth,
+                  std::span<const double> held, SpikeTimes& spikes, std::index_sequence<counts...>) {
+    ((vectors == counts && counts > 0 ? leap_vectors<counts>(i, from, to, smooth, held, spikes) : void()),
+     ...);
+  }
+
+  template <std::size_t chains>
+  void leap_vectors(std::size_t i, std::int64_t from, std::int64_t to, double smooth,
+                    std::span<const double> held, SpikeTimes& spikes) {
+    const auto& p = this->params_;
+    const FreeStep free_step(p, dt_);
+    const Doubles V_reset = p.V_reset, b = p.b, drive = smooth;
+    double* V = this->state_[0].data();
+    double* W = this->state_[1].data();
+    std::array<Doubles, chains> v, w, I;
+    for (std::size_t k = 0; k < chains; ++k) {
+      const std::size_t at = i + k * simd_width;
+      v[k].copy_from(V + at, stdx::element_aligned);
+      w[k].copy_from(W + at, stdx::element_aligned);
+      I[k] = Doubles(held.data() + at, stdx::element_aligned) + drive;
+    }
+    const auto store = [&] {
+      for (std::size_t k = 0; k < chains; ++k) {
+        v[k].copy_to(V + i + k * simd_width, stdx::element_aligned);
+        w[k].copy_to(W + i + k * simd_width, stdx::element_aligned);
+      }
+    };
+    for (std::int64_t step = from; step < to; ++step) {
+      bool events = false;
+      std::array<Doubles, chains> v_next, w_next;
+      std::array<DoubleMask, chains> moves;
+      for (std::size_t k = 0; k < chains; ++k) {
+        free_step(v[k], w[k], I[k], v_next[k], w_next[k]);
+        moves[k] = v_next[k] < free_step.V_peak;  // NaN compares false: not moved
+        events = events || !stdx::all_of(moves[k]);
+      }
+      if (!events) [[likely]] {
+        v = v_next;
+        w = w_next;
+        continue;
+      }
+      const double t0 = static_cast<double>(step) * dt_;
+      for (std::size_t k = 0; k < chains; ++k) {
+        const DoubleMask fires = v_next[k] >= free_step.V_peak;
+        if (!stdx::all_of(moves[k] || fires)) {
+          // A state that is no longer finite: the rest of the span step by step, where the
+          // reference stepper names the neuron and the time.
+          store();
+          step_through(i, i + chains * simd_width, step, to, smooth, held, spikes);
+          return;
+        }
+        const std::size_t at = i + k * simd_width;
+        for (std::size_t lane = 0; lane < simd_width; ++lane)
+          if (fires[lane]) {
+            spikes[at + lane].push_back(crossing(t0, v[k][lane], v_next[k][lane]));
+            refractory_until_[at + lane] = static_cast<double>(step + 1) * dt_;
+          }
+        Doubles v_out = v_next[k], w_out = w_next[k];
+        stdx::where(fires, v_out) = V_reset;
+        stdx::where(fires, w_out) = w_next[k] + b;
+        v[k] = v_out;
+        w[k] = w_out;
+      }
+    }
+    store();
+  }
+
+  // Steps [from, to) of neurons [begin, end) one at a time, under the constant input.
+  void step_through(std::size_t begin, std::size_t end, std::int64_t from, std::int64_t to, double smooth,
+                    std::span<const double> held, SpikeTimes& spikes) {
+    struct Constant final : SmoothInput {
+      double value = 0;
+      double at(double /*t_ms*/) const override { return value; }
+    } constant;
+    constant.value = smooth;
+    for (std::int64_t step = from; step < to; ++step)
+      advance(begin, end, StepContext{step, static_cast<double>(step) * dt_, dt_, &constant}, held, spikes);
+  }
+
   template <bool with_holds>
   void advance_vectors(std::size_t begin, std::size_t end, const StepContext& c, std::span<const double> held,
                        SpikeTimes& spikes) {
@@ -42,10 +180,9 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
     const double t0 = c.t, t1 = c.t_end();
     const double smooth = c.smooth ? c.smooth->at(t0) : 0.0;
     const double release = euler_release_time(c, t1, p.t_ref);
-    const Doubles dt = dt_, drive = smooth, E_L = p.E_L, V_T = p.V_th, V_peak = p.V_peak, V_reset = p.V_reset;
-    const Doubles Delta_T = p.Delta_T, inverse_Delta_T = 1 / p.Delta_T, inverse_g_L = 1 / p.g_L;
-    const Doubles inverse_tau_m = 1 / p.tau_m, inverse_tau_w = 1 / p.tau_w, a = p.a, b = p.b;
-    const Doubles start = t0, stop = t1, release_at = release;
+    const FreeStep free_step(p, dt_);
+    const Doubles dt = dt_, drive = smooth, V_peak = p.V_peak, V_reset = p.V_reset, b = p.b;
+    const Doubles inverse_tau_w = 1 / p.tau_w, start = t0, stop = t1, release_at = release;
     // While held, w relaxes towards a (V_reset - E_L) with V = V_reset.
     const Doubles held_drive = p.a * (std::min(p.V_reset, p.V_peak) - p.E_L);
     double* V = this->state_[0].data();
@@ -55,12 +192,8 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
     for (; i + simd_width <= end; i += simd_width) {
       const Doubles v(V + i, stdx::element_aligned), w(W + i, stdx::element_aligned);
       const Doubles I = Doubles(held.data() + i, stdx::element_aligned) + drive;
-      // Free: one Euler step; the exponential and dw/dt see min(V, V_peak).
-      const Doubles capped = stdx::min(v, V_peak);
-      const Doubles spike_drive = Delta_T * exp((capped - V_T) * inverse_Delta_T);
-      const Doubles dv = (spike_drive - (v - E_L) + (I - w) * inverse_g_L) * inverse_tau_m;
-      const Doubles dw = (a * (capped - E_L) - w) * inverse_tau_w;
-      const Doubles v_next = v + dt * dv, w_next = w + dt * dw;
+      Doubles v_next, w_next;
+      free_step(v, w, I, v_next, w_next);
       DoubleMask free(true), held_all(false);
       Doubles hold_end;
       if constexpr (with_holds) {
@@ -87,10 +220,8 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
       const DoubleMask settled = moves || held_all;
       if (stdx::all_of(settled)) continue;
       for (std::size_t lane = 0; lane < simd_width; ++lane) {
-        if (fires[lane]) {  // the stepper's interpolation of the crossing inside the step
-          const double v0 = v[lane], v1 = v_next[lane];
-          const double fraction = v0 >= p.V_peak ? 0.0 : (p.V_peak - v0) / (v1 - v0);
-          spikes[i + lane].push_back(t0 + fraction * dt_);
+        if (fires[lane]) {
+          spikes[i + lane].push_back(crossing(t0, v[lane], v_next[lane]));
           if constexpr (!with_holds) until[i + lane] = release;
         } else if (!settled[lane]) {
           reference_step(i + lane, c, held, spikes);

@@ -128,7 +128,8 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
   // Threads pay off only for enough work: a leap costs about one logarithm per spike, a step a few
   // operations per neuron.
   const bool may_leap = !recording && stimulus.is_constant() && population->can_leap();
-  const double work = static_cast<double>(neurons) * (may_leap ? 1e3 : static_cast<double>(result.steps));
+  const double work = static_cast<double>(neurons) *
+                      (may_leap ? population->leap_work(result.steps) : static_cast<double>(result.steps));
   const int threads =
       work >= 1e7 && neurons >= 64 ? std::min<int>(omp_get_max_threads(), static_cast<int>(neurons / 32)) : 1;
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
