@@ -21,6 +21,7 @@
 #include <fstream>
 #include <limits>
 
+#include "core/line_aligned_vector.hpp"
 #include "core/thread_pinning.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/model.hpp"
@@ -63,8 +64,14 @@ struct SpikeSource {
   std::vector<std::pair<std::int64_t, std::uint32_t>> scheduled;
 };
 
-// The spikes one thread found in one epoch for one sender: neurons, and where each step ends.
-struct SpikeList {
+// A thread's own object on cache lines of its own: objects side by side that two threads write
+// at every step (a vector's end pointer) would pass their line from core to core at every write.
+template <class T>
+struct alignas(64) OnOwnLine : T {};
+
+// The spikes one thread found in one epoch for one sender: neurons, and where each step ends
+// (on lines of its own: see OnOwnLine).
+struct alignas(64) SpikeList {
   std::vector<std::uint32_t> neurons;
   std::vector<std::uint32_t> step_end;
   void clear() {
@@ -87,8 +94,10 @@ struct Projection {
   // Homogeneous weight and constant delay from a population: each target's spikes of a step are
   // counted (16 bits, a small array that stays in the first-level cache) and weighted once,
   // when the step reaches them. Empty otherwise: spikes add their weights into the target's ring.
-  std::vector<std::uint16_t> counts;  // ring_length x padded target size
-  std::size_t ring = 0;
+  // ring x count_stride, the stride the padded target size rounded up to whole lines (every
+  // row and every thread's share of it start on a line).
+  core::LineAlignedVector<std::uint16_t> counts;
+  std::size_t ring = 0, count_stride = 0;
   bool countable = false;
   // With T threads: where, in each source's sorted list of targets, the targets of threads 1 to
   // T - 1 begin (T - 1 per source, from the list's start), so that a thread goes straight to its
@@ -153,11 +162,11 @@ class Engine {
   std::vector<Projection> projections_;
   std::vector<Drive> drives_;
   std::vector<Recorder> recorders_;
-  std::vector<char> recorded_;                                   // per population: spikes kept
-  std::vector<std::vector<std::vector<NetworkSpike>>> spikes_;   // [population][thread]
-  std::vector<std::vector<std::vector<std::uint32_t>>> counts_;  // [population][thread][step]
-  std::array<std::vector<SpikeList>, 2> lists_;                  // [epoch parity][sender x thread]
-  std::vector<std::vector<NetworkSpike>> found_;                 // [thread]: scratch of one step
+  std::vector<char> recorded_;                                             // per population: spikes kept
+  std::vector<std::vector<OnOwnLine<std::vector<NetworkSpike>>>> spikes_;  // [population][thread]
+  std::vector<std::vector<std::vector<std::uint32_t>>> counts_;            // [population][thread][step]
+  std::array<std::vector<SpikeList>, 2> lists_;                            // [epoch parity][sender x thread]
+  std::vector<OnOwnLine<std::vector<NetworkSpike>>> found_;                // [thread]: scratch of one step
 };
 
 void Engine::build() {
@@ -215,9 +224,10 @@ void Engine::build() {
   for (auto& j : projections_) {
     // counting rings only while they stay small (they are read at every step)
     const std::size_t ring = static_cast<std::size_t>(j.delay + 1),
-                      width = populations_[j.target]->padded_size();
+                      width = (populations_[j.target]->padded_size() + 31) / 32 * 32;
     if (j.countable && ring * width * 2 <= (std::size_t{64} << 20)) {
       j.ring = ring;
+      j.count_stride = width;
       j.counts.assign(ring * width, 0);
     }
   }
@@ -240,7 +250,7 @@ void Engine::build() {
   found_.resize(threads_);
   recorded_.assign(populations_.size(), n.record.spikes.empty());
   for (const auto& name : n.record.spikes) recorded_[sender_index(name)] = 1;
-  spikes_.assign(populations_.size(), std::vector<std::vector<NetworkSpike>>(threads_));
+  spikes_.assign(populations_.size(), std::vector<OnOwnLine<std::vector<NetworkSpike>>>(threads_));
   counts_.assign(populations_.size(),
                  std::vector<std::vector<std::uint32_t>>(threads_, std::vector<std::uint32_t>(steps_, 0)));
   for (const auto& r : n.record.state) {
@@ -398,7 +408,7 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
         if (j.target == p && !j.counts.empty()) {
           std::uint16_t* count =
               j.counts.data() +
-              static_cast<std::size_t>((n + 1) % static_cast<std::int64_t>(j.ring)) * pop.padded_size();
+              static_cast<std::size_t>((n + 1) % static_cast<std::int64_t>(j.ring)) * j.count_stride;
           double* in = pop.arrivals(j.channel, n + 1);
           const double w = j.weight;
 #pragma omp simd
@@ -468,7 +478,7 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
                                ? nullptr
                                : j.counts.data() + static_cast<std::size_t>(
                                                        (sent + j.delay) % static_cast<std::int64_t>(j.ring)) *
-                                                       target.padded_size();
+                                                       j.count_stride;
     for (std::size_t u = 0; u < threads_; ++u) {
       const auto& l = list(parity, j.sender, u);
       // A list ends early only when its thread failed in this epoch (the run then stops).

@@ -29,8 +29,8 @@ class GenericNetworkPopulation final : public NetworkPopulation {
   std::size_t local(std::size_t neuron) const { return cores_.size() == 1 ? neuron : 0; }
 
   std::vector<std::unique_ptr<Population>> cores_;
-  std::vector<double> input_;  // per neuron: the held input of the step [pA]
-  SpikeTimes found_;           // per neuron: the spikes of the step
+  core::LineAlignedVector<double> input_;  // per neuron: the held input of the step [pA]
+  SpikeTimes found_;                       // per neuron: the spikes of the step
 };
 
 }  // namespace lapicque::network

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/line_aligned_vector.hpp"
 #include "lapicque/input.hpp"
 #include "lapicque/network.hpp"
 #include "network/synapse_channel.hpp"
@@ -22,7 +23,7 @@ namespace lapicque::network {
 // A neuron-indexed table of one parameter: one value when it is the same for all neurons.
 struct PerNeuron {
   double value = 0;
-  std::vector<double> values;  // empty when uniform
+  core::LineAlignedVector<double> values;  // empty when uniform
   bool uniform() const { return values.empty(); }
   double operator[](std::size_t i) const { return values.empty() ? value : values[i]; }
 };
@@ -57,9 +58,9 @@ class NetworkPopulation {
   // Called once every channel is known: the ring holds `length` grid points.
   virtual void allocate(std::size_t ring_length) {
     ring_length_ = ring_length;
-    ring_.assign(channels_.size(), std::vector<double>(ring_length * padded_, 0.0));
-    s_.assign(channels_.size(), std::vector<double>(padded_, 0.0));
-    x_.assign(channels_.size(), std::vector<double>(padded_, 0.0));
+    ring_.assign(channels_.size(), core::LineAlignedVector<double>(ring_length * padded_, 0.0));
+    s_.assign(channels_.size(), core::LineAlignedVector<double>(padded_, 0.0));
+    x_.assign(channels_.size(), core::LineAlignedVector<double>(padded_, 0.0));
   }
   // The buffer of input arriving at grid point `grid` on channel `c`, indexed by neuron.
   double* arrivals(std::size_t c, std::int64_t grid) {
@@ -156,10 +157,11 @@ class NetworkPopulation {
   double dt_;
   std::vector<SynapseChannel> channels_;
   std::size_t ring_length_ = 1;
-  std::vector<std::vector<double>> ring_;   // per channel: ring_length x padded
-  std::vector<std::vector<double>> s_, x_;  // per channel: I or g, and the alpha drive x
+  // Per-neuron arrays start on cache lines (threads own whole lines of them).
+  std::vector<core::LineAlignedVector<double>> ring_;   // per channel: ring_length x padded
+  std::vector<core::LineAlignedVector<double>> s_, x_;  // per channel: I or g, and the alpha drive x
   std::unique_ptr<Stimulus> stimulus_;
-  std::vector<double> held_;
+  core::LineAlignedVector<double> held_;
 };
 
 // Builds the population of `spec` (its model, parameters drawn per neuron from the network's
