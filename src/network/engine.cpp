@@ -484,12 +484,14 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
       // A list ends early only when its thread failed in this epoch (the run then stops).
       if (static_cast<std::size_t>(k) >= l.step_end.size()) continue;
       const std::uint32_t from = k == 0 ? 0 : l.step_end[k - 1], to = l.step_end[k];
+      // The target lists lie anywhere in memory, and reading one waits for memory: this thread's
+      // part of the list two spikes ahead is asked for, all its lines, while this one's are
+      // delivered (Brunel: delivery a quarter faster than asking for the first lines of the next).
+      constexpr std::uint32_t ahead = 2;
       for (std::uint32_t q = from; q < to; ++q) {
-        // The target lists lie anywhere in memory: ask for the next spike's while this one's
-        // are delivered.
-        if (q + 1 < to) {
-          const Index* next = part(l.neurons[q + 1]).first;
-          for (int line = 0; line < 4; ++line) __builtin_prefetch(next + 64 / sizeof(Index) * line);
+        if (q + ahead < to) {
+          const auto [next, next_end] = part(l.neurons[q + ahead]);
+          for (const Index* at = next; at < next_end; at += 64 / sizeof(Index)) __builtin_prefetch(at);
         }
         const auto [begin, end] = part(l.neurons[q]);
         if (count != nullptr) {
