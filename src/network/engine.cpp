@@ -562,12 +562,12 @@ void Engine::run(NetworkResult& result, const ProgressCallback& progress) {
         }
       };
       attempt(2, [&] { deliver(t, -1, 1, 1); });  // counted as epoch -1
-      barrier.wait();
+      barrier.wait(t);
       for (std::int64_t e = 0; e < epochs; ++e) {
         const std::int64_t first = e * epoch_, steps = std::min(epoch_, steps_ - first);
         const auto parity = static_cast<std::size_t>(e % 2);
         attempt(e, [&] { advance_epoch(t, first, steps, parity); });
-        barrier.wait();
+        barrier.wait(t);
         // Every write to this flag (epoch e - 1, or the first delivery) came before the barrier;
         // the next ones come only after the next barrier: all threads read the same value.
         if (failed[(e + 2) % 3]) break;
