@@ -140,8 +140,11 @@ struct StepArrays {
 // of channels up to 4 (Count = 0 reads a.count) and for parameters alike or not, so that the
 // usual networks run without a branch or a reload in the loop.
 template <std::size_t Count, bool Conductance, bool Uniform>
-DoubleMask lif_step(const StepArrays& a, std::size_t begin, std::size_t end,
+DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end,
                     std::vector<NetworkSpike>& spikes) {
+  // A local copy: no store through the state pointers can reach it, so its pointers and
+  // parameters stay in registers (read through the reference, they were reloaded at every vector).
+  const StepArrays a = arrays;
   const auto at = [](const Column& c, std::size_t i) {
     if constexpr (Uniform)
       return Doubles(c.value);
