@@ -5,7 +5,9 @@ machine, in the same run, with the same models (examples/*.toml and tests/refere
 For each benchmark and thread count it prints setup time, simulation time (medians of --runs runs
 of each simulator; Brian2's binary is compiled once per configuration and its compile time is not
 counted), peak memory, bytes per synapse, mean rates and the ratio Brian2 / lapicque of the
-simulation times, then the 2-thread speed-up of each, then lapicque's Brunel scale series.
+simulation times, then the 2-thread speed-up of each, then the machine's own ceiling for two
+threads (a 1-thread run alone against two independent 1-thread runs at once, one per core: what
+the cores and memory allow, whatever the program), then lapicque's Brunel scale series.
 
     /usr/bin/python3 bench/networks_vs_brian2.py --lapicque build/apps/lapicque [--runs 3]
         [--threads 1 2] [--benchmarks coba cuba brunel] [--scales 1 5 10] [--no-brian2]
@@ -43,6 +45,26 @@ def run_lapicque(binary, benchmark, threads, duration, runs, sets=()):
     median["sim_s_all"] = [s["sim_s"] for s in summaries]
     median["summary"] = summaries[-1]
     return median
+
+
+def concurrent_single_threads(binary, benchmark, duration, runs):
+    """The machine's own ceiling for two threads: median sim_s of a 1-thread run alone and of two
+    independent 1-thread runs started together (one on each core). On a machine whose cores do not
+    slow each other the two are equal; 2 x alone / together bounds what 2 threads can gain."""
+    alone, together = [], []
+    for _ in range(runs):
+        alone.append(run_lapicque(binary, benchmark, 1, duration, 1)["sim_s"])
+        outs = [tempfile.mkdtemp(prefix="lapicque_pair_") for _ in range(2)]
+        procs = [subprocess.Popen(["taskset", "-c", str(k), binary, "run",
+                                   os.path.join(ROOT, "examples", benchmark + ".toml"), "--threads", "1", "--out",
+                                   outs[k], "-q", "--set", "duration=%g" % duration]) for k in range(2)]
+        for p in procs:
+            if p.wait() != 0:
+                sys.exit("lapicque failed in the concurrent runs")
+        for out in outs:
+            with open(os.path.join(out, "summary.json")) as f:
+                together.append(json.load(f)["sim_s"])
+    return statistics.median(alone), statistics.median(together)
 
 
 def rates_text(rates):
@@ -89,6 +111,12 @@ def main():
                 if (benchmark, 1, who) in sims:
                     print("%-7s %-8s 2 threads vs 1: %.2fx" % (benchmark, who,
                                                                sims[(benchmark, 1, who)] / sims[(benchmark, 2, who)]))
+        print("The machine's ceiling: median sim of one 1-thread run alone, and of two independent 1-thread runs "
+              "at once (one per core):")
+        for benchmark in args.benchmarks:
+            alone, together = concurrent_single_threads(args.lapicque, benchmark, args.duration, args.runs)
+            print("%-7s alone %.3f s, two at once %.3f s each: at most %.2fx from 2 threads" %
+                  (benchmark, alone, together, 2 * alone / together), flush=True)
     if args.scales and "brunel" in args.benchmarks:
         print("Brunel scale series (lapicque, same in-degrees, %g ms, %d thread(s)):" % (args.duration,
                                                                                    max(args.threads)))
