@@ -32,10 +32,10 @@ constexpr std::array<std::pair<Rule, std::string_view>, 7> names{{
 // fixed_outdegree, per synapse for fixed_total (the `b` word tells them apart).
 enum Stream : std::uint32_t { per_target = 1, per_source = 2, per_synapse = 3 };
 
-// `count` distinct values of [0, n) in increasing order (Floyd's algorithm: a uniform subset),
-// with `marks` an all-false scratch vector of size n, left all false.
-void distinct_sample(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, std::vector<char>& marks,
-                     std::vector<std::uint32_t>& out) {
+// `count` distinct values of [0, n) (Floyd's algorithm: a uniform subset), in increasing order
+// when `sorted`, with `marks` an all-false scratch vector of size n, left all false.
+void distinct_sample(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, bool sorted,
+                     std::vector<char>& marks, std::vector<std::uint32_t>& out) {
   out.clear();
   for (std::uint64_t m = n - count; m < n; ++m) {
     const auto t = static_cast<std::uint32_t>(rng.below(m + 1));
@@ -44,22 +44,23 @@ void distinct_sample(core::CounterRng& rng, std::uint64_t n, std::uint64_t count
     out.push_back(chosen);
   }
   for (auto v : out) marks[v] = 0;
-  std::sort(out.begin(), out.end());
+  if (sorted) std::sort(out.begin(), out.end());
 }
 
 // The partners of neuron `self` under the rules that draw from the other side: `count` of
-// [0, n), excluding `self` when `skip_self`. Multapses repeat values (kept sorted).
+// [0, n), excluding `self` when `skip_self`; multapses repeat values. In increasing order when
+// `sorted` (a source's targets; a target's sources need no order: by_source sorts by target).
 void draw_partners(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, bool multapses,
-                   bool skip_self, std::uint32_t self, std::vector<char>& marks,
+                   bool skip_self, std::uint32_t self, bool sorted, std::vector<char>& marks,
                    std::vector<std::uint32_t>& out) {
   const std::uint64_t eligible = skip_self ? n - 1 : n;
   out.clear();
   if (count == 0 || eligible == 0) return;
   if (multapses) {
     for (std::uint64_t k = 0; k < count; ++k) out.push_back(static_cast<std::uint32_t>(rng.below(eligible)));
-    std::sort(out.begin(), out.end());
+    if (sorted) std::sort(out.begin(), out.end());
   } else {
-    distinct_sample(rng, eligible, count, marks, out);
+    distinct_sample(rng, eligible, count, sorted, marks, out);
   }
   if (skip_self)  // indices past `self` move up by one: `self` itself is never drawn
     for (auto& v : out)
@@ -260,8 +261,8 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
 #pragma omp for schedule(dynamic, 64)
       for (std::size_t s = 0; s < n_source; ++s) {
         core::CounterRng rng(seed, projection, s, per_source);
-        draw_partners(rng, n_target, r.number, r.multapses, skip_self, static_cast<std::uint32_t>(s), marks,
-                      targets_of[s]);
+        draw_partners(rng, n_target, r.number, r.multapses, skip_self, static_cast<std::uint32_t>(s), true,
+                      marks, targets_of[s]);
       }
     }
     Connections c;
@@ -305,7 +306,7 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
         }
         case Rule::fixed_indegree: {
           core::CounterRng rng(seed, projection, t, per_target);
-          draw_partners(rng, n_source, r.number, r.multapses, skip_self, self, marks, sources);
+          draw_partners(rng, n_source, r.number, r.multapses, skip_self, self, false, marks, sources);
           break;
         }
         default:
