@@ -77,13 +77,9 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
           dt_over_tau_m(step / p.tau_m),
           inverse_tau_w(1 / p.tau_w),
           a(p.a) {}
-    // below_peak: every V is known to be below V_peak (the leap's invariant), so min(V, V_peak)
-    // is V itself and leaves the chain.
-    template <bool below_peak = false>
     [[gnu::always_inline]] void operator()(const Doubles& v, const Doubles& w, const Doubles& I,
                                            Doubles& v_next, Doubles& w_next) const {
-      Doubles capped = v;
-      if constexpr (!below_peak) capped = stdx::min(v, V_peak);
+      const Doubles capped = stdx::min(v, V_peak);
       const Doubles spike_push = exp(capped * inverse_Delta_T + exponent_offset);
       const Doubles leak_and_input = v + dt_over_tau_m * ((E_L - v) + (I - w) * inverse_g_L);
       v_next = leak_and_input + spike_push;
@@ -110,14 +106,6 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
     const auto& p = this->params_;
     double* V = this->state_[0].data();
     double* W = this->state_[1].data();
-    // The loop keeps every V below V_peak (a neuron that reaches it is reset): a block that does
-    // not start so (or holds NaN) takes its first step the ordinary way.
-    for (std::size_t at = i; at < i + chains * simd_width; ++at)
-      if (!(V[at] < p.V_peak)) {
-        step_through(i, i + chains * simd_width, from, from + 1, smooth, held, spikes);
-        if (++from == to) return;
-        break;
-      }
     const FreeStep free_step(p, dt_);
     const Doubles V_reset = p.V_reset, b = p.b, drive = smooth;
     std::array<Doubles, chains> v, w, I;
@@ -138,7 +126,7 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
       std::array<Doubles, chains> v_next, w_next;
       std::array<DoubleMask, chains> moves;
       for (std::size_t k = 0; k < chains; ++k) {
-        free_step.template operator()<true>(v[k], w[k], I[k], v_next[k], w_next[k]);
+        free_step(v[k], w[k], I[k], v_next[k], w_next[k]);
         moves[k] = v_next[k] < free_step.V_peak;  // NaN compares false: not moved
         events = events || !stdx::all_of(moves[k]);
       }

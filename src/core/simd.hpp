@@ -7,8 +7,8 @@
 // AdEx kernels cost as much as the exponential itself. The method is the textbook one
 // (Cody & Waite's reduction x = k ln 2 + r with |r| <= ln 2 / 2, exp(r) by a polynomial of degree
 // 11 fitted on that interval, then the scaling by 2^k); tests/test_simd.cpp holds it within 1 ulp
-// of std::exp. Arguments whose result would overflow or be
-// subnormal (x outside [-708, 709]), infinities and NaN take std::exp lane by lane.
+// of std::exp. Arguments whose result would overflow or be subnormal (x outside [-708, 709]),
+// infinities and NaN take std::exp lane by lane.
 #pragma once
 
 #include <cmath>
@@ -48,8 +48,12 @@ template <class Vector>
     return p * Vector(_mm256_castsi256_pd(bits));
   }
 #endif
-  return Vector(
-      [&](auto lane) { return std::ldexp(static_cast<double>(p[lane]), static_cast<int>(k[lane])); });
+  // (Lanes outside the range get std::exp afterwards; their k, perhaps NaN, is clamped first so
+  // that its conversion to int is defined.)
+  return Vector([&](auto lane) {
+    const double power = k[lane] >= -1100.0 && k[lane] <= 1100.0 ? static_cast<double>(k[lane]) : 0.0;
+    return std::ldexp(static_cast<double>(p[lane]), static_cast<int>(power));
+  });
 }
 
 // The lanes the vector path does not cover (rare: out of line, so that it does not weigh on the
