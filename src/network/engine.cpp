@@ -22,7 +22,6 @@
 #include <limits>
 
 #include "core/line_aligned_vector.hpp"
-#include "core/thread_pinning.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/model.hpp"
 #include "lapicque/network.hpp"
@@ -67,11 +66,11 @@ struct SpikeSource {
 // A thread's own object on cache lines of its own: objects side by side that two threads write
 // at every step (a vector's end pointer) would pass their line from core to core at every write.
 template <class T>
-struct alignas(64) OnOwnLine : T {};
+struct alignas(core::cache_line) OnOwnLine : T {};
 
 // The spikes one thread found in one epoch for one sender: neurons, and where each step ends
 // (on lines of its own: see OnOwnLine).
-struct alignas(64) SpikeList {
+struct alignas(core::cache_line) SpikeList {
   std::vector<std::uint32_t> neurons;
   std::vector<std::uint32_t> step_end;
   void clear() {
@@ -546,7 +545,6 @@ void Engine::run(NetworkResult& result, const ProgressCallback& progress) {
 #pragma omp parallel num_threads(threads_)
   {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
-    const core::ThreadPinning pinning(t, static_cast<std::size_t>(omp_get_num_threads()));
     // Every thread owns a share of the work: a smaller team (OMP_THREAD_LIMIT) cannot run it.
     if (static_cast<std::size_t>(omp_get_num_threads()) != threads_) {
 #pragma omp single
