@@ -24,15 +24,6 @@ namespace {
 
 using namespace lapicque;
 
-// Threads bound each to a CPU of its own unless the user chose otherwise: left to the scheduler,
-// the two threads of a run of milliseconds sometimes share a CPU for part of it (docs/
-// benchmarks.md, "Thread binding"). OpenMP reads OMP_PROC_BIND once, in its
-// initialiser, before main(); this one runs first (a priority runs before the default one in the
-// statically linked command).
-[[gnu::constructor(101)]] void bind_threads_by_default() {
-  setenv("OMP_PROC_BIND", "spread", 0);
-}
-
 struct RunOptions {
   std::string experiment, out;
   std::vector<std::string> overrides;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <exception>
 
+#include "core/thread_pinning.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/experiment.hpp"
 #include "lapicque/model.hpp"
@@ -142,6 +143,7 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
   {
     const auto thread = static_cast<std::size_t>(omp_get_thread_num());
     const auto count = static_cast<std::size_t>(omp_get_num_threads());
+    const core::ThreadPinning pinning(thread, count);
     // Shares of whole cache lines (16 doubles): two threads never write the same line of the
     // state arrays, and every share but the last is made of whole SIMD vectors.
     const auto share_start = [&](std::size_t k) {

@@ -22,6 +22,7 @@
 #include <limits>
 
 #include "core/line_aligned_vector.hpp"
+#include "core/thread_pinning.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/model.hpp"
 #include "lapicque/network.hpp"
@@ -545,6 +546,7 @@ void Engine::run(NetworkResult& result, const ProgressCallback& progress) {
 #pragma omp parallel num_threads(threads_)
   {
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    const core::ThreadPinning pinning(t, static_cast<std::size_t>(omp_get_num_threads()));
     // Every thread owns a share of the work: a smaller team (OMP_THREAD_LIMIT) cannot run it.
     if (static_cast<std::size_t>(omp_get_num_threads()) != threads_) {
 #pragma omp single
