@@ -7,8 +7,8 @@
 // thread at start-up even when every region has one thread, so independent one-thread runs (a
 // sweep of jobs started side by side) all landed on CPU 0 and took twice as long. Here only teams
 // of two or more are pinned, for the region, unless the user chose a binding through
-// OMP_PROC_BIND or OMP_PLACES. The previous affinity comes back at the
-// end of the region (the thread may be the Python interpreter's).
+// OMP_PROC_BIND or OMP_PLACES. The previous affinity comes back at the end of the region (the
+// thread may be the Python interpreter's).
 #pragma once
 
 #include <pthread.h>
