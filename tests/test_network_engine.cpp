@@ -285,6 +285,11 @@ TEST(NetworkPoisson, VectorAndScalarCountsAgreeAndArePoisson) {
       counts.add(step, 0, n, 1.0, vector_path.data());
       counts.for_each(step, 0, n, [&](std::size_t i, std::uint32_t c) { scalar_path[i] += c; });
       ASSERT_EQ(vector_path, scalar_path) << "mean " << mean << ", step " << step;
+      // A share that starts on an odd block of 32 (the 64-neuron path then begins elsewhere).
+      std::vector<double> offset_path(n, 0.0);
+      counts.add(step, 32, n, 1.0, offset_path.data());
+      for (std::size_t i = 0; i < n; ++i)
+        ASSERT_EQ(offset_path[i], i < 32 ? 0.0 : scalar_path[i]) << "mean " << mean << ", neuron " << i;
       for (double c : vector_path) {
         sum += c;
         sum2 += c * c;

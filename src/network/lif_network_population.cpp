@@ -37,7 +37,7 @@ PerNeuron table(const std::vector<models::Lif::Params>& params, std::size_t padd
 
 LifNetworkPopulation::LifNetworkPopulation(std::string name, std::size_t size, double dt,
                                            const std::vector<models::Lif::Params>& params)
-    : NetworkPopulation(std::move(name), size, dt), V_(padded_), refractory_(padded_, 0.0) {
+    : NetworkPopulation(std::move(name), size, dt), V_(padded_), held_until_(padded_, -1.0) {
   const std::size_t P = padded_;
   E_L_ = table(params, P, [](const auto& p) { return p.E_L; });
   V_th_ = table(params, P, [](const auto& p) { return p.V_th; });
@@ -123,14 +123,14 @@ namespace {
 // What one step of the kernel reads and writes.
 struct StepArrays {
   double* V;
-  double* hold;
+  double* held_until;  // the last step each neuron is held at V_reset (read-only but at spikes)
   double* jumps;       // delta arrivals at t_{n+1}, or nullptr
   const double* held;  // per-neuron external input, or nullptr
   double smooth;       // external input shared by all neurons
   Column E_L, V_th, V_reset, g_L, inverse_g_L, decay, step_over_C, hold_steps;
   std::array<ChannelView, max_channels> channels;
-  std::size_t count;  // channels in use (delta excluded)
-  double h, t_spike;
+  std::size_t count;        // channels in use (delta excluded)
+  double h, t_spike, step;  // step: n, as a double
   std::size_t size;
 };
 
@@ -214,18 +214,20 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
       Doubles(0.0).copy_to(a.jumps + i, stdx::element_aligned);
     }
     bad = bad || !(stdx::abs(v) <= DBL_MAX);  // before the reset, which would hide it
-    const Doubles r(a.hold + i, stdx::element_aligned);
-    const DoubleMask holding = r > 0.5;
+    // The end of the hold is written only at a spike: a step writes V and nothing else of the
+    // neuron's own state (the network kernels are bound by the bytes they move).
+    const Doubles until(a.held_until + i, stdx::element_aligned);
+    const DoubleMask holding = Doubles(a.step) <= until;
     const DoubleMask fire = !holding && v >= at(a.V_th, i);
     stdx::where(holding || fire, v) = at(a.V_reset, i);
-    Doubles r_next = r - 1.0;
-    stdx::where(!holding, r_next) = 0.0;
-    stdx::where(fire, r_next) = at(a.hold_steps, i);
     v.copy_to(a.V + i, stdx::element_aligned);
-    r_next.copy_to(a.hold + i, stdx::element_aligned);
-    if (stdx::any_of(fire))
+    if (stdx::any_of(fire)) {
+      Doubles next = until;
+      stdx::where(fire, next) = a.step + at(a.hold_steps, i);
+      next.copy_to(a.held_until + i, stdx::element_aligned);
       for (std::size_t k = 0; k < core::simd_width; ++k)
         if (fire[k] && i + k < a.size) spikes.push_back({static_cast<std::uint32_t>(i + k), a.t_spike});
+    }
   }
   return bad;
 }
@@ -272,7 +274,7 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
                              column(from_x_[c])};
   }
   a.V = V_.data();
-  a.hold = refractory_.data();
+  a.held_until = held_until_.data();
   a.jumps = delta_channel_ < channels_.size() ? arrivals(delta_channel_, n + 1) : nullptr;
   a.E_L = column(E_L_);
   a.V_th = column(V_th_);
@@ -284,6 +286,7 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
   a.hold_steps = column(hold_steps_);
   a.h = dt_;
   a.t_spike = static_cast<double>(n + 1) * dt_;
+  a.step = static_cast<double>(n);
   a.size = size_;
   const DoubleMask bad = conductance_ ? (uniform ? lif_step_any<true, true>(a, begin, end, spikes)
                                                  : lif_step_any<true, false>(a, begin, end, spikes))

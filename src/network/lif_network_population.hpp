@@ -30,7 +30,7 @@ class LifNetworkPopulation final : public NetworkPopulation {
 
  private:
   core::LineAlignedVector<double> V_;           // [mV]
-  core::LineAlignedVector<double> refractory_;  // steps of hold left
+  core::LineAlignedVector<double> held_until_;  // the last step of the hold, -1 before any spike
   PerNeuron E_L_, V_th_, V_reset_, g_L_, inverse_g_L_, decay_, step_over_C_, hold_steps_;
   PerNeuron tau_m_, C_m_;
   std::vector<PerNeuron> from_s_, from_x_;  // per current channel: exact coupling into V
