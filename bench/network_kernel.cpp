@@ -28,7 +28,7 @@ void coba_kernel(benchmark::State& state) {
   pop.allocate(2);
   for (std::size_t i = 0; i < neurons; ++i)
     pop.set_initial("V_m", i, -60 + 10.0 * static_cast<double>(i % 97) / 97);
-  std::vector<NetworkSpike> spikes;
+  network::SpikeBuffer spikes;
   std::int64_t n = 0;
   for (auto _ : state) {
     // About COBA's input: each neuron receives a spike every few steps on each channel.

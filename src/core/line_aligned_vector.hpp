@@ -1,4 +1,5 @@
-// A std::vector whose storage starts on a cache line (64 bytes).
+// A std::vector whose storage starts on a cache line (64 bytes) and is made of whole lines, so
+// that no other allocation shares a line with it.
 //
 // Threads own neurons in multiples of 32: with arrays that start on a line, the share of every
 // thread is made of whole lines, and no two threads write the same line of a state array. (From
@@ -21,7 +22,8 @@ struct LineAllocator {
   template <class U>
   LineAllocator(const LineAllocator<U>& /*other*/) {}
   T* allocate(std::size_t n) {
-    return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{cache_line}));
+    const std::size_t bytes = (n * sizeof(T) + cache_line - 1) / cache_line * cache_line;
+    return static_cast<T*>(::operator new (bytes, std::align_val_t{cache_line}));
   }
   void deallocate(T* p, std::size_t /*n*/) { ::operator delete (p, std::align_val_t{cache_line}); }
   template <class U>

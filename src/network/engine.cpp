@@ -72,8 +72,8 @@ struct alignas(core::cache_line) OnOwnLine : T {};
 // The spikes one thread found in one epoch for one sender: neurons, and where each step ends
 // (on lines of its own: see OnOwnLine).
 struct alignas(core::cache_line) SpikeList {
-  std::vector<std::uint32_t> neurons;
-  std::vector<std::uint32_t> step_end;
+  core::LineAlignedVector<std::uint32_t> neurons;  // (their storage too: see SpikeBuffer)
+  core::LineAlignedVector<std::uint32_t> step_end;
   void clear() {
     neurons.clear();
     step_end.clear();
@@ -162,11 +162,11 @@ class Engine {
   std::vector<Projection> projections_;
   std::vector<Drive> drives_;
   std::vector<Recorder> recorders_;
-  std::vector<char> recorded_;                                             // per population: spikes kept
-  std::vector<std::vector<OnOwnLine<std::vector<NetworkSpike>>>> spikes_;  // [population][thread]
-  std::vector<std::vector<std::vector<std::uint32_t>>> counts_;            // [population][thread][step]
-  std::array<std::vector<SpikeList>, 2> lists_;                            // [epoch parity][sender x thread]
-  std::vector<OnOwnLine<std::vector<NetworkSpike>>> found_;                // [thread]: scratch of one step
+  std::vector<char> recorded_;                                        // per population: spikes kept
+  std::vector<std::vector<OnOwnLine<network::SpikeBuffer>>> spikes_;  // [population][thread]
+  std::vector<std::vector<std::vector<std::uint32_t>>> counts_;       // [population][thread][step]
+  std::array<std::vector<SpikeList>, 2> lists_;                       // [epoch parity][sender x thread]
+  std::vector<OnOwnLine<network::SpikeBuffer>> found_;                // [thread]: scratch of one step
 };
 
 void Engine::build() {
@@ -250,7 +250,7 @@ void Engine::build() {
   found_.resize(threads_);
   recorded_.assign(populations_.size(), n.record.spikes.empty());
   for (const auto& name : n.record.spikes) recorded_[sender_index(name)] = 1;
-  spikes_.assign(populations_.size(), std::vector<OnOwnLine<std::vector<NetworkSpike>>>(threads_));
+  spikes_.assign(populations_.size(), std::vector<OnOwnLine<network::SpikeBuffer>>(threads_));
   counts_.assign(populations_.size(),
                  std::vector<std::vector<std::uint32_t>>(threads_, std::vector<std::uint32_t>(steps_, 0)));
   for (const auto& r : n.record.state) {
@@ -396,7 +396,7 @@ void Engine::build_projection(std::size_t k) {
 void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps, std::size_t parity) {
   const std::size_t P = populations_.size();
   for (std::size_t s = 0; s < P + sources_.size(); ++s) list(parity, s, t).clear();
-  std::vector<NetworkSpike>& found = found_[t];
+  network::SpikeBuffer& found = found_[t];
   for (std::int64_t n = first; n < first + steps; ++n) {
     for (std::size_t p = 0; p < P; ++p) {
       auto& pop = *populations_[p];

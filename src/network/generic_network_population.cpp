@@ -11,8 +11,7 @@ GenericNetworkPopulation::GenericNetworkPopulation(std::string name, std::size_t
       input_(padded_, 0.0),
       found_(padded_) {}
 
-void GenericNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n,
-                                    std::vector<NetworkSpike>& spikes) {
+void GenericNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) {
   end = std::min(end, size_);
   if (begin >= end) return;
   external_input(begin, end, n);  // the held part; the stimulus is the smooth input of the context

@@ -18,7 +18,7 @@ class GenericNetworkPopulation final : public NetworkPopulation {
   GenericNetworkPopulation(std::string name, std::size_t size, double dt,
                            std::vector<std::unique_ptr<Population>> cores);
 
-  void step(std::size_t begin, std::size_t end, std::int64_t n, std::vector<NetworkSpike>& spikes) override;
+  void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) override;
   bool set_initial(const std::string& variable, std::size_t neuron, double value) override;
   std::vector<VariableInfo> variables() const override;
   double value(std::size_t variable, std::size_t neuron) const override;

@@ -140,8 +140,7 @@ struct StepArrays {
 // of channels up to 4 (Count = 0 reads a.count) and for parameters alike or not, so that the
 // usual networks run without a branch or a reload in the loop.
 template <std::size_t Count, bool Conductance, bool Uniform>
-DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end,
-                    std::vector<NetworkSpike>& spikes) {
+DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end, SpikeBuffer& spikes) {
   // A local copy: no store through the state pointers can reach it, so its pointers and
   // parameters stay in registers (read through the reference, they were reloaded at every vector).
   const StepArrays a = arrays;
@@ -233,8 +232,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
 }
 
 template <bool Conductance, bool Uniform>
-DoubleMask lif_step_any(const StepArrays& a, std::size_t begin, std::size_t end,
-                        std::vector<NetworkSpike>& spikes) {
+DoubleMask lif_step_any(const StepArrays& a, std::size_t begin, std::size_t end, SpikeBuffer& spikes) {
   switch (a.count) {
     case 1:
       return lif_step<1, Conductance, Uniform>(a, begin, end, spikes);
@@ -251,8 +249,7 @@ DoubleMask lif_step_any(const StepArrays& a, std::size_t begin, std::size_t end,
 
 }  // namespace
 
-void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n,
-                                std::vector<NetworkSpike>& spikes) {
+void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) {
   StepArrays a{};
   a.smooth = external_input(begin, end, n);
   a.held = has_held_input() ? held_.data() : nullptr;

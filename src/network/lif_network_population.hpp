@@ -23,7 +23,7 @@ class LifNetworkPopulation final : public NetworkPopulation {
                        const std::vector<models::Lif::Params>& params);
 
   void allocate(std::size_t ring_length) override;
-  void step(std::size_t begin, std::size_t end, std::int64_t n, std::vector<NetworkSpike>& spikes) override;
+  void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) override;
   bool set_initial(const std::string& variable, std::size_t neuron, double value) override;
   std::vector<VariableInfo> variables() const override;
   double value(std::size_t variable, std::size_t neuron) const override;

@@ -33,6 +33,10 @@ struct VariableInfo {
   std::string name, unit;
 };
 
+// The spikes one thread finds in a step: written at every step by that thread alone, so on
+// lines of their own (a buffer beside another thread's passed its line from core to core).
+using SpikeBuffer = core::LineAlignedVector<NetworkSpike>;
+
 class NetworkPopulation {
  public:
   // Arrays are padded to a multiple of `lanes` neurons so vector loops need no tail.
@@ -87,8 +91,7 @@ class NetworkPopulation {
 
   // Advances neurons [begin, end) (multiples of `lanes`, or end = padded_size()) over step n and
   // appends their spikes.
-  virtual void step(std::size_t begin, std::size_t end, std::int64_t n,
-                    std::vector<NetworkSpike>& spikes) = 0;
+  virtual void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) = 0;
 
   // Sets the initial value of a state variable ("V_m", ...) of one neuron; false if unknown.
   virtual bool set_initial(const std::string& variable, std::size_t neuron, double value) = 0;
