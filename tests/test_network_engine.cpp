@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <string>
 
 #include "lapicque/error.hpp"
 #include "lapicque/network.hpp"
@@ -141,6 +142,65 @@ TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
   for (std::size_t k = 0; k < received.size(); ++k) EXPECT_NEAR(received[k].t, sent[k].t + 3.2, 1e-9);
 }
 
+void expect_same_spikes(const NetworkResult& reference, const NetworkResult& other, const std::string& what) {
+  ASSERT_EQ(other.populations.size(), reference.populations.size());
+  for (std::size_t p = 0; p < reference.populations.size(); ++p) {
+    const auto& a = reference.populations[p].spikes;
+    const auto& b = other.populations[p].spikes;
+    ASSERT_EQ(a.size(), b.size()) << reference.populations[p].name << ", " << what;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      ASSERT_EQ(a[k].neuron, b[k].neuron) << what;
+      ASSERT_EQ(a[k].t, b[k].t) << what;  // bit for bit
+    }
+  }
+}
+
+// A current channel fed by one projection of one weight takes its input as spike counts that
+// its kernel weighs (no row of doubles); with a second projection of weight 0 into the same
+// channels the weights are summed into the ring of doubles. Both give the same V to the bit
+// (200 pA: every sum of it is exact).
+TEST(NetworkCounts, CountedInputEqualsTheRingOfWeights) {
+  const auto network = [](bool shared) {
+    NetworkSpec n;
+    n.duration = 150;
+    Distribution start;
+    start.kind = Distribution::Kind::uniform;
+    start.a = -70;
+    start.b = -50;
+    n.populations.push_back({"S", 40, "lif", {{"V_m", start}}});
+    n.populations.push_back({"T", 70, "lif", {}});
+    DriveSpec drive;
+    drive.target = "S";
+    drive.input.type = "constant";
+    drive.input.values = {{"amplitude", 450.0}};
+    n.drives.push_back(drive);
+    // (the weight-0 projections last: each projection's connections are drawn from a stream of
+    // its own index)
+    for (double weight : {200.0, 0.0})
+      for (auto kind : {SynapseKind::exp_current, SynapseKind::alpha_current}) {
+        if (weight == 0 && !shared) continue;
+        ProjectionSpec j;
+        j.source = "S";
+        j.target = "T";
+        j.rule.rule = Rule::pairwise_bernoulli;
+        j.rule.p = 0.5;
+        j.synapse = kind;
+        j.tau_syn = kind == SynapseKind::exp_current ? 4 : 2;
+        j.weight.a = weight;
+        j.delay.a = 0.7;
+        n.projections.push_back(j);
+      }
+    n.record.state.push_back({"T", {"V_m"}, {0, 33, 69}});
+    return n;
+  };
+  const auto counted = simulate(network(false), 2), weighed = simulate(network(true), 2);
+  ASSERT_EQ(counted.traces.size(), 3u);
+  for (std::size_t r = 0; r < counted.traces.size(); ++r)
+    ASSERT_EQ(counted.traces[r].values, weighed.traces[r].values) << "neuron " << counted.traces[r].neuron;
+  ASSERT_GT(counted.populations[1].spike_count, 10u);  // T was driven to fire
+  expect_same_spikes(counted, weighed, "counted against weighed");
+}
+
 // Conductances pull V toward their reversal potential and never past it, however strong.
 TEST(NetworkConductance, VoltageStaysOnTheNearSideOfTheReversalPotential) {
   for (const auto& [E_rev, weight] : std::vector<std::pair<double, double>>{{0.0, 500.0}, {-80.0, 500.0}}) {
@@ -252,16 +312,7 @@ TEST(NetworkThreads, SpikesAreIdenticalOnOneTwoAndFourThreads) {
   ASSERT_GT(total, 500u);  // an active network was compared
   for (std::size_t threads : {2, 4}) {
     const auto other = simulate(random_network(), threads);
-    ASSERT_EQ(other.populations.size(), reference.populations.size());
-    for (std::size_t p = 0; p < reference.populations.size(); ++p) {
-      const auto& a = reference.populations[p].spikes;
-      const auto& b = other.populations[p].spikes;
-      ASSERT_EQ(a.size(), b.size()) << reference.populations[p].name << " on " << threads << " threads";
-      for (std::size_t k = 0; k < a.size(); ++k) {
-        ASSERT_EQ(a[k].neuron, b[k].neuron);
-        ASSERT_EQ(a[k].t, b[k].t);  // bit for bit
-      }
-    }
+    expect_same_spikes(reference, other, std::to_string(threads) + " threads");
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <experimental/simd>
 
 #if defined(__x86_64__) && (defined(__AVX2__) || defined(__AVX512F__))
@@ -56,6 +57,45 @@ template <class Vector>
   });
 }
 
+// simd_width 16-bit counts from `p`, as doubles (GCC does not vectorise the loop by itself).
+template <class Vector>
+[[gnu::always_inline]] inline Vector counts_as_doubles(const std::uint16_t* p) {
+#if defined(__x86_64__) && defined(__AVX512F__)
+  if constexpr (Vector::size() == 8) {
+    const __m256i words =
+        _mm256_maskz_cvtepu16_epi32(0xFF, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    return Vector(_mm512_maskz_cvtepi32_pd(0xFF, words));
+  }
+#endif
+#if defined(__x86_64__) && defined(__AVX2__)
+  if constexpr (Vector::size() == 4)
+    return Vector(
+        _mm256_cvtepi32_pd(_mm_cvtepu16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))));
+#endif
+  return Vector([&](auto lane) { return static_cast<double>(p[lane]); });
+}
+
+// x, rounded where it stands: the compiler may not fuse the product that made it into a later
+// multiply-add, so a value computed in registers sums as the same value read from memory would.
+template <class Vector>
+[[gnu::always_inline]] inline Vector rounded(Vector x) {
+#if defined(__x86_64__) && defined(__AVX512F__)
+  if constexpr (Vector::size() == 8) {
+    __m512d v = static_cast<__m512d>(x);
+    asm("" : "+v"(v));
+    return Vector(v);
+  }
+#endif
+#if defined(__x86_64__) && defined(__AVX2__)
+  if constexpr (Vector::size() == 4) {
+    __m256d v = static_cast<__m256d>(x);
+    asm("" : "+x"(v));
+    return Vector(v);
+  }
+#endif
+  return x;
+}
+
 // The lanes the vector path does not cover (rare: out of line, so that it does not weigh on the
 // inlining of the rest).
 template <class Vector>
@@ -96,6 +136,14 @@ template <class Vector>
 }  // namespace detail
 
 // exp of every lane.
+[[gnu::always_inline]] inline Doubles counts_as_doubles(const std::uint16_t* p) {
+  return detail::counts_as_doubles<Doubles>(p);
+}
+
+[[gnu::always_inline]] inline Doubles rounded(const Doubles& x) {
+  return detail::rounded<Doubles>(x);
+}
+
 [[gnu::always_inline]] inline Doubles exp(const Doubles& x) {
   return detail::exp_lanes(x);
 }

@@ -98,7 +98,9 @@ struct Projection {
   // row and every thread's share of it start on a line).
   core::LineAlignedVector<std::uint16_t> counts;
   std::size_t ring = 0, count_stride = 0;
-  bool countable = false;
+  bool countable = false;    // homogeneous, constant delay, at most 65535 spikes a target and step
+  bool many_inputs = false;  // a target receives many spikes a step (counting pays on its own)
+  bool counts_read = false;  // the target's kernel reads the counts itself (the channel's only input)
   // With T threads: where, in each source's sorted list of targets, the targets of threads 1 to
   // T - 1 begin (T - 1 per source, from the list's start), so that a thread goes straight to its
   // part instead of searching the list at every spike.
@@ -225,10 +227,23 @@ void Engine::build() {
     // counting rings only while they stay small (they are read at every step)
     const std::size_t ring = static_cast<std::size_t>(j.delay + 1),
                       width = (populations_[j.target]->padded_size() + 31) / 32 * 32;
-    if (j.countable && ring * width * 2 <= (std::size_t{64} << 20)) {
-      j.ring = ring;
-      j.count_stride = width;
-      j.counts.assign(ring * width, 0);
+    if (!j.countable || ring * width * 2 > (std::size_t{64} << 20)) continue;
+    // The channel's only input: its kernel can read the counts in place of a row of doubles
+    // that it would read and clear at every step (COBA's and CUBA's kernels are bound by the
+    // bytes they move).
+    bool alone = true;
+    for (const auto& other : projections_)
+      alone = alone && (&other == &j || other.target != j.target || other.channel != j.channel);
+    for (const auto& d : drives_) alone = alone && (d.target != j.target || d.channel != j.channel);
+    if (!alone && !j.many_inputs) continue;
+    j.ring = ring;
+    j.count_stride = width;
+    j.counts.assign(ring * width, 0);
+    j.counts_read =
+        alone && populations_[j.target]->read_counts(j.channel, j.counts.data(), ring, width, j.weight);
+    if (!j.counts_read && !j.many_inputs) {
+      core::LineAlignedVector<std::uint16_t>().swap(j.counts);
+      j.ring = j.count_stride = 0;
     }
   }
   // Initial values of synaptic variables given in the neuron tables ("g_E").
@@ -367,7 +382,8 @@ void Engine::build_projection(std::size_t k) {
     // many spikes per step (Brunel's 1,250 inputs), not for sparse inputs (COBA's 80).
     const double mean_indegree =
         static_cast<double>(c.size()) / static_cast<double>(populations_[j.target]->size());
-    j.countable = most <= 65535 && mean_indegree >= 200;
+    j.countable = most <= 65535;
+    j.many_inputs = mean_indegree >= 200;
   }
   if (threads_ > 1) {
     j.splits.resize(n_source * (threads_ - 1));
@@ -405,7 +421,7 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
         if (r.population == p && r.neuron >= begin && r.neuron < end)
           r.trace.values[n] = pop.value(r.variable, r.neuron);
       for (auto& j : projections_)  // counted spikes arriving at t_{n+1}, weighted
-        if (j.target == p && !j.counts.empty()) {
+        if (j.target == p && !j.counts.empty() && !j.counts_read) {
           std::uint16_t* count =
               j.counts.data() +
               static_cast<std::size_t>((n + 1) % static_cast<std::int64_t>(j.ring)) * j.count_stride;

@@ -24,6 +24,8 @@ class LifNetworkPopulation final : public NetworkPopulation {
 
   void allocate(std::size_t ring_length) override;
   void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) override;
+  bool read_counts(std::size_t c, std::uint16_t* ring, std::size_t rows, std::size_t stride,
+                   double weight) override;
   bool set_initial(const std::string& variable, std::size_t neuron, double value) override;
   std::vector<VariableInfo> variables() const override;
   double value(std::size_t variable, std::size_t neuron) const override;
@@ -36,6 +38,12 @@ class LifNetworkPopulation final : public NetworkPopulation {
   std::vector<PerNeuron> from_s_, from_x_;  // per current channel: exact coupling into V
   bool conductance_ = false;                // any conductance channel: exponential Euler for V
   std::size_t delta_channel_ = static_cast<std::size_t>(-1);
+  struct CountedInput {  // a channel's only input as spike counts (see read_counts)
+    std::uint16_t* ring = nullptr;
+    std::size_t rows = 0, stride = 0;
+    double weight = 0;
+  };
+  std::vector<CountedInput> counted_;  // per channel; ring nullptr: the channel's ring of doubles
 };
 
 }  // namespace lapicque::network

@@ -66,6 +66,14 @@ class NetworkPopulation {
     s_.assign(channels_.size(), core::LineAlignedVector<double>(padded_, 0.0));
     x_.assign(channels_.size(), core::LineAlignedVector<double>(padded_, 0.0));
   }
+  // Offers the spike counts of channel c's only input (one projection, one weight [pA, nS or
+  // mV], one delay): `rows` rows of `stride` counts, the row of grid point g at g % rows. A
+  // population that accepts reads each step's row itself, weighs it and clears it; the engine
+  // then writes nothing into the channel's ring. Returns whether it accepted.
+  virtual bool read_counts(std::size_t /*c*/, std::uint16_t* /*ring*/, std::size_t /*rows*/,
+                           std::size_t /*stride*/, double /*weight*/) {
+    return false;
+  }
   // The buffer of input arriving at grid point `grid` on channel `c`, indexed by neuron.
   double* arrivals(std::size_t c, std::int64_t grid) {
     return ring_[c].data() +
