@@ -135,15 +135,17 @@ template <class Vector>
 
 }  // namespace detail
 
-// exp of every lane.
+// simd_width 16-bit counts from p, as doubles.
 [[gnu::always_inline]] inline Doubles counts_as_doubles(const std::uint16_t* p) {
   return detail::counts_as_doubles<Doubles>(p);
 }
 
+// x, kept from being fused into a later multiply-add (see detail::rounded).
 [[gnu::always_inline]] inline Doubles rounded(const Doubles& x) {
   return detail::rounded<Doubles>(x);
 }
 
+// exp of every lane.
 [[gnu::always_inline]] inline Doubles exp(const Doubles& x) {
   return detail::exp_lanes(x);
 }

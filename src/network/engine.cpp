@@ -228,23 +228,18 @@ void Engine::build() {
     const std::size_t ring = static_cast<std::size_t>(j.delay + 1),
                       width = (populations_[j.target]->padded_size() + 31) / 32 * 32;
     if (!j.countable || ring * width * 2 > (std::size_t{64} << 20)) continue;
-    // The channel's only input: its kernel can read the counts in place of a row of doubles
-    // that it would read and clear at every step (COBA's and CUBA's kernels are bound by the
-    // bytes they move).
+    // The channel's only input: its kernel may read the counts in place of a row of doubles
+    // that it would read and clear at every step (CUBA's kernel is bound by the bytes it moves).
     bool alone = true;
     for (const auto& other : projections_)
       alone = alone && (&other == &j || other.target != j.target || other.channel != j.channel);
     for (const auto& d : drives_) alone = alone && (d.target != j.target || d.channel != j.channel);
-    if (!alone && !j.many_inputs) continue;
+    j.counts_read = alone && populations_[j.target]->can_read_counts(j.channel);
+    if (!j.counts_read && !j.many_inputs) continue;
     j.ring = ring;
     j.count_stride = width;
     j.counts.assign(ring * width, 0);
-    j.counts_read =
-        alone && populations_[j.target]->read_counts(j.channel, j.counts.data(), ring, width, j.weight);
-    if (!j.counts_read && !j.many_inputs) {
-      core::LineAlignedVector<std::uint16_t>().swap(j.counts);
-      j.ring = j.count_stride = 0;
-    }
+    if (j.counts_read) populations_[j.target]->read_counts(j.channel, j.counts.data(), ring, width, j.weight);
   }
   // Initial values of synaptic variables given in the neuron tables ("g_E").
   for (std::size_t p = 0; p < populations_.size(); ++p) {

@@ -313,15 +313,17 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
                     name_, a.t_spike, begin, std::min(end, size_) - 1));
 }
 
-bool LifNetworkPopulation::read_counts(std::size_t c, std::uint16_t* ring, std::size_t rows,
-                                       std::size_t stride, double weight) {
+bool LifNetworkPopulation::can_read_counts(std::size_t c) const {
   if (c >= channels_.size() || channels_[c].kind == SynapseKind::delta) return false;  // jumps of V
   // Only where the kernel is bound by the bytes it moves. The conductance kernel is bound by its
   // division and exponential, and the conversion of the counts costs it more than the bytes save
   // (COBA 1 thread, 5 s, six pairs of runs: 0.85-1.00 of the speed; CUBA: 0.99-1.24).
-  if (conductance_) return false;
+  return !conductance_;
+}
+
+void LifNetworkPopulation::read_counts(std::size_t c, std::uint16_t* ring, std::size_t rows,
+                                       std::size_t stride, double weight) {
   counted_[c] = {ring, rows, stride, weight};
-  return true;
 }
 
 bool LifNetworkPopulation::set_initial(const std::string& variable, std::size_t neuron, double value) {

@@ -24,7 +24,8 @@ class LifNetworkPopulation final : public NetworkPopulation {
 
   void allocate(std::size_t ring_length) override;
   void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) override;
-  bool read_counts(std::size_t c, std::uint16_t* ring, std::size_t rows, std::size_t stride,
+  bool can_read_counts(std::size_t c) const override;
+  void read_counts(std::size_t c, std::uint16_t* ring, std::size_t rows, std::size_t stride,
                    double weight) override;
   bool set_initial(const std::string& variable, std::size_t neuron, double value) override;
   std::vector<VariableInfo> variables() const override;

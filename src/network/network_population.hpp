@@ -66,14 +66,14 @@ class NetworkPopulation {
     s_.assign(channels_.size(), core::LineAlignedVector<double>(padded_, 0.0));
     x_.assign(channels_.size(), core::LineAlignedVector<double>(padded_, 0.0));
   }
-  // Offers the spike counts of channel c's only input (one projection, one weight [pA, nS or
-  // mV], one delay): `rows` rows of `stride` counts, the row of grid point g at g % rows. A
-  // population that accepts reads each step's row itself, weighs it and clears it; the engine
-  // then writes nothing into the channel's ring. Returns whether it accepted.
-  virtual bool read_counts(std::size_t /*c*/, std::uint16_t* /*ring*/, std::size_t /*rows*/,
-                           std::size_t /*stride*/, double /*weight*/) {
-    return false;
-  }
+  // Whether this population's kernel can take channel c's only input (one projection, one
+  // weight [pA, nS or mV], one delay) as spike counts: it then reads each step's row of counts
+  // itself, weighs it and clears it, and the engine writes nothing into the channel's ring.
+  virtual bool can_read_counts(std::size_t /*c*/) const { return false; }
+  // Hands over those counts (only where can_read_counts(c)): `rows` rows of `stride` counts, the
+  // row of grid point g at g % rows.
+  virtual void read_counts(std::size_t /*c*/, std::uint16_t* /*ring*/, std::size_t /*rows*/,
+                           std::size_t /*stride*/, double /*weight*/) {}
   // The buffer of input arriving at grid point `grid` on channel `c`, indexed by neuron.
   double* arrivals(std::size_t c, std::int64_t grid) {
     return ring_[c].data() +
