@@ -142,6 +142,70 @@ TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
   for (std::size_t k = 0; k < received.size(); ++k) EXPECT_NEAR(received[k].t, sent[k].t + 3.2, 1e-9);
 }
 
+// A recorded synaptic current is its value at t_n, the input arriving at t_n included: w at the
+// arrival, then w e^{-u/tau_syn}.
+TEST(NetworkRecording, SynapticCurrentAtEachGridPointIncludesWhatArrivesThere) {
+  const double weight = 100, tau_syn = 2, delay = 0.3, spike = 10.0;  // pA, ms, ms, ms
+  auto spec = one_synapse(SynapseKind::exp_current, tau_syn, weight, delay);
+  spec.record.state[0].variables = {"V_m", "I_pre"};
+  const auto result = simulate(spec);
+  ASSERT_EQ(result.traces.size(), 2u);
+  const auto& I = result.traces.at(1).values;
+  for (std::size_t n = 0; n < I.size(); ++n) {
+    const double t = static_cast<double>(n) * 0.1, u = t - (spike + delay);
+    const double expected = u < -1e-9 ? 0.0 : weight * std::exp(-u / tau_syn);
+    ASSERT_NEAR(I[n], expected, 1e-9) << "t = " << t << " ms";
+  }
+}
+
+// Channels read on arrival let the engine's epochs be one step longer than the shortest delay:
+// every spike of a neuron still acts exactly d after it, whichever step of an epoch it falls in.
+// B's V is the sum of the closed-form PSPs of A's spikes, to 1e-9 mV, for delays of 1 to 4 steps.
+TEST(NetworkDelay, CurrentSynapseActsExactlyAfterTheDelayFromAnyStepOfAnEpoch) {
+  const double weight = 50, tau_syn = 2;  // pA, ms
+  for (double delay : {0.1, 0.2, 0.3, 0.4}) {
+    NetworkSpec n;
+    n.duration = 120;
+    PopulationSpec a{"A", 1, "lif", {{"t_ref", {}}}};
+    a.neuron[0].second.a = 0.3;  // ms: spikes at varied steps
+    PopulationSpec b{"B", 1, "lif", {{"C_m", {}}, {"tau_m", {}}, {"E_L", {}}, {"V_th", {}}}};
+    b.neuron[0].second.a = C_m;
+    b.neuron[1].second.a = tau_m;
+    b.neuron[2].second.a = E_L;
+    b.neuron[3].second.a = 1000;  // never fires
+    n.populations = {a, b};
+    DriveSpec drive;
+    drive.target = "A";
+    drive.input.type = "constant";
+    drive.input.values = {{"amplitude", 1700.0}};
+    n.drives.push_back(drive);
+    ProjectionSpec j;
+    j.source = "A";
+    j.target = "B";
+    j.rule.rule = Rule::one_to_one;
+    j.synapse = SynapseKind::exp_current;
+    j.tau_syn = tau_syn;
+    j.weight.a = weight;
+    j.delay.a = delay;
+    n.projections.push_back(j);
+    n.record.state.push_back({"B", {"V_m"}, {0}});
+    const auto result = simulate(n);
+    const auto& sent = result.populations[0].spikes;
+    ASSERT_GE(sent.size(), 40u);
+    const auto& V = result.traces.at(0).values;
+    const double k = tau_syn * tau_m / (tau_m - tau_syn) * weight / C_m;  // mV
+    for (std::size_t m = 0; m < V.size(); ++m) {
+      const double t = static_cast<double>(m) * 0.1;
+      double expected = E_L;
+      for (const auto& s : sent) {
+        const double u = t - (s.t + delay);
+        if (u > 1e-9) expected += k * (std::exp(-u / tau_m) - std::exp(-u / tau_syn));
+      }
+      ASSERT_NEAR(V[m], expected, 1e-9) << "delay " << delay << " ms, t = " << t << " ms";
+    }
+  }
+}
+
 void expect_same_spikes(const NetworkResult& reference, const NetworkResult& other, const std::string& what) {
   ASSERT_EQ(other.populations.size(), reference.populations.size());
   for (std::size_t p = 0; p < reference.populations.size(); ++p) {

@@ -1,7 +1,10 @@
 // Building and running a network.
 //
-// Time advances in epochs of the shortest delay D (in steps). Within an epoch no spike can
-// reach any neuron (a spike of step n arrives at grid point n + 1 + d, d >= D), so each thread
+// Time advances in epochs of E steps. A spike of step n arrives at grid point n + 1 + d (delay d
+// steps); a channel read on arrival (see network_population.hpp) needs it first in step n + 1 + d,
+// another channel in step n + d. So E = the shortest d + 1 over projections onto channels read on
+// arrival (COBA's and CUBA's: two steps for their delay of one), d over the others (Brunel's delta
+// synapses). Within an epoch no spike can reach any neuron that needs it there, so each thread
 // advances its own share of every population without waiting for the others. At the end of the
 // epoch one barrier; then each thread delivers every spike of the epoch to the targets it owns,
 // reading the spike lists of all threads in the same order whatever their number: projection,
@@ -91,6 +94,9 @@ struct Projection {
   std::int64_t delay = 0;                    // [steps] when constant
   std::vector<std::uint16_t> delays;
   std::int64_t shortest = 0, longest = 0;  // [steps]
+  // 0 if the target reads the channel on arrival (the input of grid point n in step n), else 1
+  // (in step n - 1)
+  std::int64_t read_ahead = 1;
   // Homogeneous weight and constant delay from a population: each target's spikes of a step are
   // counted (16 bits, a small array that stays in the first-level cache) and weighted once,
   // when the step reaches them. Empty otherwise: spikes add their weights into the target's ring.
@@ -216,12 +222,13 @@ void Engine::build() {
       populations_[p]->set_current_input(Stimulus(inputs, n.seed + network::input_stream + p, n.dt));
   }
   // The ring must hold every grid point from the next one to the farthest a spike can reach.
-  std::int64_t longest = 1, shortest = std::numeric_limits<std::int64_t>::max();
-  for (const auto& j : projections_) {
+  std::int64_t longest = 1, epoch = std::numeric_limits<std::int64_t>::max();
+  for (auto& j : projections_) {
     longest = std::max(longest, j.longest);
-    shortest = std::min(shortest, j.shortest);
+    j.read_ahead = populations_[j.target]->reads_on_arrival(j.channel) ? 0 : 1;
+    epoch = std::min(epoch, j.shortest + 1 - j.read_ahead);
   }
-  epoch_ = projections_.empty() ? 100 : std::max<std::int64_t>(1, shortest);
+  epoch_ = projections_.empty() ? 100 : std::max<std::int64_t>(1, epoch);
   for (auto& p : populations_) p->allocate(static_cast<std::size_t>(longest + 1));
   for (auto& j : projections_) {
     // counting rings only while they stay small (they are read at every step)
@@ -414,13 +421,14 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
       const auto [begin, end] = share(pop.padded_size(), thread_grain, t, threads_);
       for (auto& r : recorders_)
         if (r.population == p && r.neuron >= begin && r.neuron < end)
-          r.trace.values[n] = pop.value(r.variable, r.neuron);
-      for (auto& j : projections_)  // counted spikes arriving at t_{n+1}, weighted
+          r.trace.values[n] = pop.value(r.variable, r.neuron, n);
+      for (auto& j : projections_)  // counted spikes that step n reads, weighted
         if (j.target == p && !j.counts.empty() && !j.counts_read) {
+          const std::int64_t grid = n + j.read_ahead;
           std::uint16_t* count =
               j.counts.data() +
-              static_cast<std::size_t>((n + 1) % static_cast<std::int64_t>(j.ring)) * j.count_stride;
-          double* in = pop.arrivals(j.channel, n + 1);
+              static_cast<std::size_t>(grid % static_cast<std::int64_t>(j.ring)) * j.count_stride;
+          double* in = pop.arrivals(j.channel, grid);
           const double w = j.weight;
 #pragma omp simd
           for (std::size_t i = begin; i < end; ++i) {

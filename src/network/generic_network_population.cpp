@@ -71,7 +71,7 @@ std::vector<VariableInfo> GenericNetworkPopulation::variables() const {
   return out;
 }
 
-double GenericNetworkPopulation::value(std::size_t variable, std::size_t neuron) const {
+double GenericNetworkPopulation::value(std::size_t variable, std::size_t neuron, std::int64_t /*n*/) const {
   const std::size_t n_state = cores_[0]->state_info().size();
   return variable < n_state ? core(neuron).state(variable, local(neuron))
                             : channel_value(variable - n_state, neuron);

@@ -21,7 +21,7 @@ class GenericNetworkPopulation final : public NetworkPopulation {
   void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) override;
   bool set_initial(const std::string& variable, std::size_t neuron, double value) override;
   std::vector<VariableInfo> variables() const override;
-  double value(std::size_t variable, std::size_t neuron) const override;
+  double value(std::size_t variable, std::size_t neuron, std::int64_t n) const override;
 
  private:
   Population& core(std::size_t neuron) { return *cores_[cores_.size() == 1 ? 0 : neuron]; }

@@ -137,11 +137,12 @@ struct StepArrays {
   std::size_t size;
 };
 
-// One pass per SIMD vector of neurons: V from t_n to t_{n+1} under the synaptic variables at t_n
-// and the external input; the synaptic variables' own step and the input arriving at t_{n+1};
-// delta jumps; then the threshold and the refractory hold at t_{n+1}. Compiled for each number
-// of channels up to 4 (Count = 0 reads a.count) and for parameters alike or not, so that the
-// usual networks run without a branch or a reload in the loop.
+// One pass per SIMD vector of neurons: the input arriving at t_n completes the synaptic variables
+// at t_n; V from t_n to t_{n+1} under them and the external input; the synaptic variables' own
+// decay to t_{n+1} (their input there comes with the next step); delta jumps arriving at t_{n+1};
+// then the threshold and the refractory hold at t_{n+1}. Compiled for each number of channels up
+// to 4 (Count = 0 reads a.count) and for parameters alike or not, so that the usual networks run
+// without a branch or a reload in the loop.
 template <std::size_t Count, bool Conductance, bool Uniform>
 DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end, SpikeBuffer& spikes) {
   // A local copy: no store through the state pointers can reach it, so its pointers and
@@ -165,40 +166,10 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
   };
   DoubleMask bad(false);
   for (std::size_t i = begin; i < end; i += core::simd_width) {
-    Doubles v(a.V + i, stdx::element_aligned);
-    Doubles current = a.smooth;
-    if (a.held != nullptr) current += Doubles(a.held + i, stdx::element_aligned);
-    if constexpr (!Conductance) {
-      const Doubles V_inf = at(a.E_L, i) + current * at(a.inverse_g_L, i);
-      v = V_inf + (v - V_inf) * at(a.decay, i);
-      for (std::size_t c = 0; c < count; ++c) {
-        const auto& ch = channel(c);
-        v += at(ch.from_s, i) * Doubles(ch.s + i, stdx::element_aligned);
-        if (ch.x != nullptr) v += at(ch.from_x, i) * Doubles(ch.x + i, stdx::element_aligned);
-      }
-    } else {
-      // C dV/dt = -G (V - E) with G = g_L + sum g and E = (g_L E_L + sum g E_rev + I) / G, all
-      // held over the step.
-      const Doubles leak = at(a.g_L, i);
-      Doubles G = leak, drive = leak * at(a.E_L, i) + current;
-      for (std::size_t c = 0; c < count; ++c) {
-        const auto& ch = channel(c);
-        const Doubles g(ch.s + i, stdx::element_aligned);
-        if (ch.conductance) {
-          G += g;
-          drive += g * ch.E_rev;
-        } else {
-          drive += g;
-        }
-      }
-      // The exponential first: the division's latency then overlaps the work after the call.
-      const Doubles decay = core::exp(-at(a.step_over_C, i) * G);
-      const Doubles V_inf = drive / G;
-      v = V_inf + (v - V_inf) * decay;
-    }
+    // The synaptic variables at t_n: what the last step left, plus what arrives at t_n.
+    std::array<Doubles, (Count > 0 ? Count : max_channels)> s_now, x_now;
     for (std::size_t c = 0; c < count; ++c) {
       const auto& ch = channel(c);
-      Doubles s(ch.s + i, stdx::element_aligned);
       Doubles in;
       if (ch.counted != nullptr) {
         // (rounded: summed as the ring's doubles would be, to the bit)
@@ -210,15 +181,53 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         in = Doubles(ch.in + i, stdx::element_aligned);
         Doubles(0.0).copy_to(ch.in + i, stdx::element_aligned);
       }
+      const Doubles s(ch.s + i, stdx::element_aligned);
       if (ch.x != nullptr) {
-        Doubles x(ch.x + i, stdx::element_aligned);
-        s = (s + a.h * x) * ch.decay;
-        x = x * ch.decay + in * ch.kick;
-        x.copy_to(ch.x + i, stdx::element_aligned);
+        s_now[c] = s;
+        x_now[c] = Doubles(ch.x + i, stdx::element_aligned) + in * ch.kick;
       } else {
-        s = s * ch.decay + in;
+        s_now[c] = s + in;
+        x_now[c] = Doubles(0.0);  // (unused: an exponential channel has no drive)
       }
-      s.copy_to(ch.s + i, stdx::element_aligned);
+    }
+    Doubles v(a.V + i, stdx::element_aligned);
+    Doubles current = a.smooth;
+    if (a.held != nullptr) current += Doubles(a.held + i, stdx::element_aligned);
+    if constexpr (!Conductance) {
+      const Doubles V_inf = at(a.E_L, i) + current * at(a.inverse_g_L, i);
+      v = V_inf + (v - V_inf) * at(a.decay, i);
+      for (std::size_t c = 0; c < count; ++c) {
+        const auto& ch = channel(c);
+        v += at(ch.from_s, i) * s_now[c];
+        if (ch.x != nullptr) v += at(ch.from_x, i) * x_now[c];
+      }
+    } else {
+      // C dV/dt = -G (V - E) with G = g_L + sum g and E = (g_L E_L + sum g E_rev + I) / G, all
+      // held over the step.
+      const Doubles leak = at(a.g_L, i);
+      Doubles G = leak, drive = leak * at(a.E_L, i) + current;
+      for (std::size_t c = 0; c < count; ++c) {
+        const auto& ch = channel(c);
+        if (ch.conductance) {
+          G += s_now[c];
+          drive += s_now[c] * ch.E_rev;
+        } else {
+          drive += s_now[c];
+        }
+      }
+      // The exponential first: the division's latency then overlaps the work after the call.
+      const Doubles decay = core::exp(-at(a.step_over_C, i) * G);
+      const Doubles V_inf = drive / G;
+      v = V_inf + (v - V_inf) * decay;
+    }
+    for (std::size_t c = 0; c < count; ++c) {
+      const auto& ch = channel(c);
+      if (ch.x != nullptr) {
+        ((s_now[c] + a.h * x_now[c]) * ch.decay).copy_to(ch.s + i, stdx::element_aligned);
+        (x_now[c] * ch.decay).copy_to(ch.x + i, stdx::element_aligned);
+      } else {
+        (s_now[c] * ch.decay).copy_to(ch.s + i, stdx::element_aligned);
+      }
     }
     if (a.jumps != nullptr) {
       v += Doubles(a.jumps + i, stdx::element_aligned);
@@ -275,10 +284,10 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
     const CountedInput& counted = counted_[c];
     a.channels[a.count++] = {s_[c].data(),
                              is_alpha(ch.kind) ? x_[c].data() : nullptr,
-                             counted.ring != nullptr ? nullptr : arrivals(c, n + 1),
-                             counted.ring != nullptr ? counted.ring + static_cast<std::size_t>(n + 1) %
-                                                                          counted.rows * counted.stride
-                                                     : nullptr,
+                             counted.ring != nullptr ? nullptr : arrivals(c, n),
+                             counted.ring != nullptr
+                                 ? counted.ring + static_cast<std::size_t>(n) % counted.rows * counted.stride
+                                 : nullptr,
                              counted.weight,
                              ch.decay,
                              ch.kick,
@@ -338,8 +347,25 @@ std::vector<VariableInfo> LifNetworkPopulation::variables() const {
   return out;
 }
 
-double LifNetworkPopulation::value(std::size_t variable, std::size_t neuron) const {
-  return variable == 0 ? V_[neuron] : channel_value(variable - 1, neuron);
+bool LifNetworkPopulation::reads_on_arrival(std::size_t c) const {
+  return c < channels_.size() && channels_[c].kind != SynapseKind::delta;
+}
+
+double LifNetworkPopulation::value(std::size_t variable, std::size_t neuron, std::int64_t n) const {
+  if (variable == 0) return V_[neuron];
+  // Channel k's value at t_n: what step n - 1 left, plus the exponential channel's input
+  // arriving at t_n, which step n adds first (an alpha channel's goes into its drive x).
+  std::size_t c = 0;
+  for (std::size_t k = variable - 1;; ++c)
+    if (channels_[c].kind != SynapseKind::delta && k-- == 0) break;
+  double value = s_[c][neuron];
+  if (is_alpha(channels_[c].kind)) return value;
+  const CountedInput& counted = counted_[c];
+  if (counted.ring != nullptr)
+    return value + counted.ring[static_cast<std::size_t>(n) % counted.rows * counted.stride + neuron] *
+                       counted.weight;
+  return value +
+         ring_[c][static_cast<std::size_t>(n % static_cast<std::int64_t>(ring_length_)) * padded_ + neuron];
 }
 
 }  // namespace lapicque::network

@@ -27,9 +27,10 @@ class LifNetworkPopulation final : public NetworkPopulation {
   bool can_read_counts(std::size_t c) const override;
   void read_counts(std::size_t c, std::uint16_t* ring, std::size_t rows, std::size_t stride,
                    double weight) override;
+  bool reads_on_arrival(std::size_t c) const override;
   bool set_initial(const std::string& variable, std::size_t neuron, double value) override;
   std::vector<VariableInfo> variables() const override;
-  double value(std::size_t variable, std::size_t neuron) const override;
+  double value(std::size_t variable, std::size_t neuron, std::int64_t n) const override;
 
  private:
   core::LineAlignedVector<double> V_;           // [mV]

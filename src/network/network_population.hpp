@@ -2,9 +2,14 @@
 // per-step input buffers that spike delivery writes into.
 //
 // Step n advances neurons from t_n to t_{n+1}: the membrane moves with the synaptic variables as
-// they were at t_n, then the input that arrives at t_{n+1} (spikes delivered into the buffer of
-// grid point n + 1) is added, delta jumps included, and only then is the threshold checked at
-// t_{n+1}. A spike found there is stamped t_{n+1} and reaches targets at t_{n+1} + d.
+// they are at t_n, then delta jumps arriving at t_{n+1} are added, and only then is the threshold
+// checked at t_{n+1}. A spike found there is stamped t_{n+1} and reaches targets at t_{n+1} + d.
+// The input of a synaptic channel that arrives at t_n (spikes delivered into the buffer of grid
+// point n) is part of its value at t_n. A channel "read on arrival" takes it at the start of step
+// n (the LIF kernel's current and conductance channels); the others take it at the end of step
+// n - 1, with their own decay. The numbers are the same; a channel read on arrival only needs its
+// input one step later, so the engine's epochs (the spikes' way between threads) can be one
+// step longer than the shortest delay onto it.
 #pragma once
 
 #include <cstddef>
@@ -74,6 +79,9 @@ class NetworkPopulation {
   // row of grid point g at g % rows.
   virtual void read_counts(std::size_t /*c*/, std::uint16_t* /*ring*/, std::size_t /*rows*/,
                            std::size_t /*stride*/, double /*weight*/) {}
+  // Whether channel c's input arriving at t_n is read by step n itself (true), or already by
+  // step n - 1 (false: delta jumps, and the channels of populations that step them at the end).
+  virtual bool reads_on_arrival(std::size_t /*c*/) const { return false; }
   // The buffer of input arriving at grid point `grid` on channel `c`, indexed by neuron.
   double* arrivals(std::size_t c, std::int64_t grid) {
     return ring_[c].data() +
@@ -104,9 +112,10 @@ class NetworkPopulation {
   // Sets the initial value of a state variable ("V_m", ...) of one neuron; false if unknown.
   virtual bool set_initial(const std::string& variable, std::size_t neuron, double value) = 0;
 
-  // State variables then synaptic variables, as the recorder names them.
+  // State variables then synaptic variables, as the recorder names them; value() at t_n, read
+  // before step n.
   virtual std::vector<VariableInfo> variables() const = 0;
-  virtual double value(std::size_t variable, std::size_t neuron) const = 0;
+  virtual double value(std::size_t variable, std::size_t neuron, std::int64_t n) const = 0;
 
  protected:
   // The external current of neurons [begin, end) over step n (smooth part at t_n plus held part).
