@@ -25,15 +25,15 @@ void coba_kernel(benchmark::State& state) {
   network::LifNetworkPopulation pop("E", neurons, 0.1, {p});
   pop.add_channel({SynapseKind::exp_conductance, 5, 0, "g_E"});
   pop.add_channel({SynapseKind::exp_conductance, 10, -80, "g_I"});
-  pop.allocate(2);
+  pop.allocate(2, {0, pop.padded_size()});
   for (std::size_t i = 0; i < neurons; ++i)
     pop.set_initial("V_m", i, -60 + 10.0 * static_cast<double>(i % 97) / 97);
   network::SpikeBuffer spikes;
   std::int64_t n = 0;
   for (auto _ : state) {
     // About COBA's input: each neuron receives a spike every few steps on each channel.
-    double* e = pop.arrivals(0, n + 1);
-    double* in = pop.arrivals(1, n + 1);
+    double* e = pop.arrivals(0, n + 1, 0);
+    double* in = pop.arrivals(1, n + 1, 0);
     for (std::size_t i = static_cast<std::size_t>(n % 7); i < neurons; i += 7) e[i] += 6;
     for (std::size_t i = static_cast<std::size_t>(n % 29); i < neurons; i += 29) in[i] += 67;
     spikes.clear();

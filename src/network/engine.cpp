@@ -100,10 +100,9 @@ struct Projection {
   // Homogeneous weight and constant delay from a population: each target's spikes of a step are
   // counted (16 bits, a small array that stays in the first-level cache) and weighted once,
   // when the step reaches them. Empty otherwise: spikes add their weights into the target's ring.
-  // ring x count_stride, the stride the padded target size rounded up to whole lines (every
-  // row and every thread's share of it start on a line).
-  core::LineAlignedVector<std::uint16_t> counts;
-  std::size_t ring = 0, count_stride = 0;
+  // `ring` rows, cut into the threads' shares as the target's arrays are.
+  network::ShardedArray<std::uint16_t> counts;
+  std::size_t ring = 0;
   bool countable = false;    // homogeneous, constant delay, at most 65535 spikes a target and step
   bool many_inputs = false;  // a target receives many spikes a step (counting pays on its own)
   bool counts_read = false;  // the target's kernel reads the counts itself (the channel's only input)
@@ -112,7 +111,7 @@ struct Projection {
   // part instead of searching the list at every spike.
   std::vector<std::uint32_t> splits;
   double bytes() const {
-    return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.size() * 2 +
+    return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.bytes() +
                                connections.offsets.size() * 8 + weights.size() * 4 + delays.size() * 2 +
                                splits.size() * 4);
   }
@@ -158,6 +157,14 @@ class Engine {
   template <class Index>
   void deliver(Projection& j, const Index* targets, std::size_t t, std::int64_t first, std::int64_t steps,
                std::size_t parity);
+  // The threads' shares of a population, as cut points (0, ..., padded size).
+  std::vector<std::size_t> cuts_of(const NetworkPopulation& pop) const {
+    std::vector<std::size_t> cuts;
+    for (std::size_t t = 0; t < threads_; ++t)
+      cuts.push_back(share(pop.padded_size(), thread_grain, t, threads_).first);
+    cuts.push_back(pop.padded_size());
+    return cuts;
+  }
   SpikeList& list(std::size_t parity, std::size_t sender, std::size_t t) {
     return lists_[parity][sender * threads_ + t];
   }
@@ -229,7 +236,7 @@ void Engine::build() {
     epoch = std::min(epoch, j.shortest + 1 - j.read_ahead);
   }
   epoch_ = projections_.empty() ? 100 : std::max<std::int64_t>(1, epoch);
-  for (auto& p : populations_) p->allocate(static_cast<std::size_t>(longest + 1));
+  for (auto& p : populations_) p->allocate(static_cast<std::size_t>(longest + 1), cuts_of(*p));
   for (auto& j : projections_) {
     // counting rings only while they stay small (they are read at every step)
     const std::size_t ring = static_cast<std::size_t>(j.delay + 1),
@@ -244,9 +251,9 @@ void Engine::build() {
     j.counts_read = alone && populations_[j.target]->can_read_counts(j.channel);
     if (!j.counts_read && !j.many_inputs) continue;
     j.ring = ring;
-    j.count_stride = width;
-    j.counts.assign(ring * width, 0);
-    if (j.counts_read) populations_[j.target]->read_counts(j.channel, j.counts.data(), ring, width, j.weight);
+    j.counts = network::ShardedArray<std::uint16_t>(populations_[j.target]->padded_size(), 0, ring);
+    j.counts.cut(cuts_of(*populations_[j.target]));
+    if (j.counts_read) populations_[j.target]->read_counts(j.channel, &j.counts, j.weight);
   }
   // Initial values of synaptic variables given in the neuron tables ("g_E").
   for (std::size_t p = 0; p < populations_.size(); ++p) {
@@ -423,12 +430,11 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
         if (r.population == p && r.neuron >= begin && r.neuron < end)
           r.trace.values[n] = pop.value(r.variable, r.neuron, n);
       for (auto& j : projections_)  // counted spikes that step n reads, weighted
-        if (j.target == p && !j.counts.empty() && !j.counts_read) {
+        if (j.target == p && j.counts.size() > 0 && !j.counts_read) {
           const std::int64_t grid = n + j.read_ahead;
           std::uint16_t* count =
-              j.counts.data() +
-              static_cast<std::size_t>(grid % static_cast<std::int64_t>(j.ring)) * j.count_stride;
-          double* in = pop.arrivals(j.channel, grid);
+              j.counts.base(t, static_cast<std::size_t>(grid % static_cast<std::int64_t>(j.ring)));
+          double* in = pop.arrivals(j.channel, grid, t);
           const double w = j.weight;
 #pragma omp simd
           for (std::size_t i = begin; i < end; ++i) {
@@ -437,7 +443,7 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
           }
         }
       for (const auto& d : drives_)
-        if (d.target == p) d.counts->add(n, begin, end, d.weight, pop.arrivals(d.channel, n + 1));
+        if (d.target == p) d.counts->add(n, begin, end, d.weight, pop.arrivals(d.channel, n + 1, t));
       found.clear();
       pop.step(begin, end, n, found);
       auto& out = list(parity, p, t);
@@ -492,12 +498,12 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
   };
   for (std::int64_t k = 0; k < steps; ++k) {
     const std::int64_t sent = first + k + 1;  // the grid point the spikes leave from
-    double* buffer = j.delays.empty() ? target.arrivals(j.channel, sent + j.delay) : nullptr;
-    std::uint16_t* count = j.counts.empty()
-                               ? nullptr
-                               : j.counts.data() + static_cast<std::size_t>(
-                                                       (sent + j.delay) % static_cast<std::int64_t>(j.ring)) *
-                                                       j.count_stride;
+    double* buffer = j.delays.empty() ? target.arrivals(j.channel, sent + j.delay, t) : nullptr;
+    std::uint16_t* count =
+        j.counts.size() == 0
+            ? nullptr
+            : j.counts.base(t,
+                            static_cast<std::size_t>((sent + j.delay) % static_cast<std::int64_t>(j.ring)));
     for (std::size_t u = 0; u < threads_; ++u) {
       const auto& l = list(parity, j.sender, u);
       // A list ends early only when its thread failed in this epoch (the run then stops).
@@ -535,7 +541,7 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
           for (const Index* e = begin; e < end; ++e) {
             const auto index = static_cast<std::size_t>(e - targets);
             const double w = j.weights.empty() ? j.weight : static_cast<double>(j.weights[index]);
-            double* b = buffer != nullptr ? buffer : target.arrivals(j.channel, sent + j.delays[index]);
+            double* b = buffer != nullptr ? buffer : target.arrivals(j.channel, sent + j.delays[index], t);
             b[*e] += w;
           }
         }

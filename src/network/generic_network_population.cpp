@@ -14,14 +14,17 @@ GenericNetworkPopulation::GenericNetworkPopulation(std::string name, std::size_t
 void GenericNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) {
   end = std::min(end, size_);
   if (begin >= end) return;
-  external_input(begin, end, n);  // the held part; the stimulus is the smooth input of the context
+  external_input(begin, end, n);          // the held part; the stimulus is the smooth input of the context
+  const std::size_t t = share_of(begin);  // [begin, end) lies in that share
+  const double* held = has_held_input() ? held_.base(t) : nullptr;
   for (std::size_t i = begin; i < end; ++i) {
     const double V = core(i).state(0, local(i));
-    double I = has_held_input() ? held_[i] : 0.0;
+    double I = held != nullptr ? held[i] : 0.0;
     for (std::size_t c = 0; c < channels_.size(); ++c) {
       const auto& ch = channels_[c];
       if (ch.kind == SynapseKind::delta) continue;
-      I += is_conductance(ch.kind) ? s_[c][i] * (ch.E_rev - V) : s_[c][i];
+      const double s = s_[c].base(t)[i];
+      I += is_conductance(ch.kind) ? s * (ch.E_rev - V) : s;
     }
     input_[i] = I;
   }
@@ -44,7 +47,7 @@ void GenericNetworkPopulation::step(std::size_t begin, std::size_t end, std::int
   const double t_end = context.t_end();
   double* jumps = nullptr;
   for (std::size_t c = 0; c < channels_.size(); ++c)
-    if (channels_[c].kind == SynapseKind::delta) jumps = arrivals(c, n + 1);
+    if (channels_[c].kind == SynapseKind::delta) jumps = arrivals(c, n + 1, t);
   for (std::size_t i = begin; i < end; ++i) {
     for (double t : found_[i]) spikes.push_back({static_cast<std::uint32_t>(i), t});
     if (jumps != nullptr && jumps[i] != 0) {

@@ -58,17 +58,19 @@ LifNetworkPopulation::LifNetworkPopulation(std::string name, std::size_t size, d
                       dt, format_double(std::floor(steps) * dt), format_double(std::ceil(steps) * dt)));
   }
   hold_steps_ = table(params, P, [&](const auto& p) { return std::round(p.t_ref / dt); });
-  for (std::size_t i = 0; i < P; ++i) V_[i] = params[i < params.size() ? i : 0].V_m;
+  for (std::size_t i = 0; i < P; ++i) V_.at(i) = params[i < params.size() ? i : 0].V_m;
 }
 
-void LifNetworkPopulation::allocate(std::size_t ring_length) {
+void LifNetworkPopulation::allocate(std::size_t ring_length, const std::vector<std::size_t>& cuts) {
   if (channels_.size() > max_channels)
     throw ParameterError(
         "projection", fmt::format("{} synaptic channels onto {}", channels_.size(), name_),
         fmt::format("at most {} distinct (synapse, tau_syn, E_rev) onto one population; share "
                     "time constants between projections",
                     max_channels));
-  NetworkPopulation::allocate(ring_length);
+  NetworkPopulation::allocate(ring_length, cuts);
+  V_.cut(cuts);
+  held_until_.cut(cuts);
   counted_.assign(channels_.size(), {});
   from_s_.assign(channels_.size(), {});
   from_x_.assign(channels_.size(), {});
@@ -271,9 +273,11 @@ DoubleMask lif_step_any(const StepArrays& a, std::size_t begin, std::size_t end,
 }  // namespace
 
 void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) {
+  if (begin >= end) return;
+  const std::size_t t = share_of(begin);  // [begin, end) lies in that share
   StepArrays a{};
   a.smooth = external_input(begin, end, n);
-  a.held = has_held_input() ? held_.data() : nullptr;
+  a.held = has_held_input() ? held_.base(t) : nullptr;
   bool uniform = true;
   for (const auto* p : {&E_L_, &V_th_, &V_reset_, &g_L_, &inverse_g_L_, &decay_, &step_over_C_, &hold_steps_})
     uniform = uniform && p->uniform();
@@ -282,12 +286,12 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
     if (ch.kind == SynapseKind::delta) continue;
     uniform = uniform && from_s_[c].uniform() && from_x_[c].uniform();
     const CountedInput& counted = counted_[c];
-    a.channels[a.count++] = {s_[c].data(),
-                             is_alpha(ch.kind) ? x_[c].data() : nullptr,
-                             counted.ring != nullptr ? nullptr : arrivals(c, n),
-                             counted.ring != nullptr
-                                 ? counted.ring + static_cast<std::size_t>(n) % counted.rows * counted.stride
-                                 : nullptr,
+    a.channels[a.count++] = {s_[c].base(t),
+                             is_alpha(ch.kind) ? x_[c].base(t) : nullptr,
+                             counted.counts != nullptr ? nullptr : arrivals(c, n, t),
+                             counted.counts != nullptr ? counted.counts->base(t, static_cast<std::size_t>(n) %
+                                                                                     counted.counts->rows())
+                                                       : nullptr,
                              counted.weight,
                              ch.decay,
                              ch.kick,
@@ -296,9 +300,9 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
                              column(from_s_[c]),
                              column(from_x_[c])};
   }
-  a.V = V_.data();
-  a.held_until = held_until_.data();
-  a.jumps = delta_channel_ < channels_.size() ? arrivals(delta_channel_, n + 1) : nullptr;
+  a.V = V_.base(t);
+  a.held_until = held_until_.base(t);
+  a.jumps = delta_channel_ < channels_.size() ? arrivals(delta_channel_, n + 1, t) : nullptr;
   a.E_L = column(E_L_);
   a.V_th = column(V_th_);
   a.V_reset = column(V_reset_);
@@ -330,14 +334,13 @@ bool LifNetworkPopulation::can_read_counts(std::size_t c) const {
   return !conductance_;
 }
 
-void LifNetworkPopulation::read_counts(std::size_t c, std::uint16_t* ring, std::size_t rows,
-                                       std::size_t stride, double weight) {
-  counted_[c] = {ring, rows, stride, weight};
+void LifNetworkPopulation::read_counts(std::size_t c, ShardedArray<std::uint16_t>* counts, double weight) {
+  counted_[c] = {counts, weight};
 }
 
 bool LifNetworkPopulation::set_initial(const std::string& variable, std::size_t neuron, double value) {
   if (variable != "V_m") return false;
-  V_[neuron] = value;
+  V_.at(neuron) = value;
   return true;
 }
 
@@ -352,20 +355,19 @@ bool LifNetworkPopulation::reads_on_arrival(std::size_t c) const {
 }
 
 double LifNetworkPopulation::value(std::size_t variable, std::size_t neuron, std::int64_t n) const {
-  if (variable == 0) return V_[neuron];
+  if (variable == 0) return V_.at(neuron);
   // Channel k's value at t_n: what step n - 1 left, plus the exponential channel's input
   // arriving at t_n, which step n adds first (an alpha channel's goes into its drive x).
   std::size_t c = 0;
   for (std::size_t k = variable - 1;; ++c)
     if (channels_[c].kind != SynapseKind::delta && k-- == 0) break;
-  double value = s_[c][neuron];
+  double value = s_[c].at(neuron);
   if (is_alpha(channels_[c].kind)) return value;
   const CountedInput& counted = counted_[c];
-  if (counted.ring != nullptr)
-    return value + counted.ring[static_cast<std::size_t>(n) % counted.rows * counted.stride + neuron] *
-                       counted.weight;
-  return value +
-         ring_[c][static_cast<std::size_t>(n % static_cast<std::int64_t>(ring_length_)) * padded_ + neuron];
+  if (counted.counts != nullptr)
+    return value +
+           counted.counts->at(neuron, static_cast<std::size_t>(n) % counted.counts->rows()) * counted.weight;
+  return value + ring_[c].at(neuron, static_cast<std::size_t>(n % static_cast<std::int64_t>(ring_length_)));
 }
 
 }  // namespace lapicque::network

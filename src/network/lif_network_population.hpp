@@ -22,30 +22,28 @@ class LifNetworkPopulation final : public NetworkPopulation {
   LifNetworkPopulation(std::string name, std::size_t size, double dt,
                        const std::vector<models::Lif::Params>& params);
 
-  void allocate(std::size_t ring_length) override;
+  void allocate(std::size_t ring_length, const std::vector<std::size_t>& cuts) override;
   void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) override;
   bool can_read_counts(std::size_t c) const override;
-  void read_counts(std::size_t c, std::uint16_t* ring, std::size_t rows, std::size_t stride,
-                   double weight) override;
+  void read_counts(std::size_t c, ShardedArray<std::uint16_t>* counts, double weight) override;
   bool reads_on_arrival(std::size_t c) const override;
   bool set_initial(const std::string& variable, std::size_t neuron, double value) override;
   std::vector<VariableInfo> variables() const override;
   double value(std::size_t variable, std::size_t neuron, std::int64_t n) const override;
 
  private:
-  core::LineAlignedVector<double> V_;           // [mV]
-  core::LineAlignedVector<double> held_until_;  // the last step of the hold, -1 before any spike
+  ShardedArray<double> V_;           // [mV]
+  ShardedArray<double> held_until_;  // the last step of the hold, -1 before any spike
   PerNeuron E_L_, V_th_, V_reset_, g_L_, inverse_g_L_, decay_, step_over_C_, hold_steps_;
   PerNeuron tau_m_, C_m_;
   std::vector<PerNeuron> from_s_, from_x_;  // per current channel: exact coupling into V
   bool conductance_ = false;                // any conductance channel: exponential Euler for V
   std::size_t delta_channel_ = static_cast<std::size_t>(-1);
   struct CountedInput {  // a channel's only input as spike counts (see read_counts)
-    std::uint16_t* ring = nullptr;
-    std::size_t rows = 0, stride = 0;
+    ShardedArray<std::uint16_t>* counts = nullptr;
     double weight = 0;
   };
-  std::vector<CountedInput> counted_;  // per channel; ring nullptr: the channel's ring of doubles
+  std::vector<CountedInput> counted_;  // per channel; counts nullptr: the channel's ring of doubles
 };
 
 }  // namespace lapicque::network

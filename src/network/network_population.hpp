@@ -15,12 +15,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/line_aligned_vector.hpp"
 #include "lapicque/input.hpp"
 #include "lapicque/network.hpp"
+#include "network/sharded_array.hpp"
 #include "network/synapse_channel.hpp"
 
 namespace lapicque::network {
@@ -64,35 +66,52 @@ class NetworkPopulation {
   }
   const std::vector<SynapseChannel>& channels() const { return channels_; }
 
-  // Called once every channel is known: the ring holds `length` grid points.
-  virtual void allocate(std::size_t ring_length) {
+  // Called once every channel is known: the ring holds `length` grid points, and the arrays the
+  // threads write are cut into their shares of neurons, [cuts[t], cuts[t + 1]) (0 to
+  // padded_size()), each share's part in an allocation of its own (see sharded_array.hpp).
+  virtual void allocate(std::size_t ring_length, const std::vector<std::size_t>& cuts) {
+    cuts_ = cuts;
     ring_length_ = ring_length;
-    ring_.assign(channels_.size(), core::LineAlignedVector<double>(ring_length * padded_, 0.0));
-    s_.assign(channels_.size(), core::LineAlignedVector<double>(padded_, 0.0));
-    x_.assign(channels_.size(), core::LineAlignedVector<double>(padded_, 0.0));
+    ring_.clear();
+    s_.clear();
+    x_.clear();
+    for (const auto& ch : channels_) {
+      ring_.emplace_back(padded_, 0.0, ring_length);
+      ring_.back().cut(cuts);
+      s_.emplace_back(padded_, 0.0);
+      s_.back().cut(cuts);
+      x_.emplace_back(is_alpha(ch.kind) ? padded_ : 0, 0.0);
+      if (is_alpha(ch.kind)) x_.back().cut(cuts);
+    }
+    if (stimulus_) held_.cut(cuts);
+  }
+  // The share (of allocate's cuts) that holds neuron i.
+  std::size_t share_of(std::size_t i) const {
+    std::size_t t = 0;
+    while (t + 2 < cuts_.size() && i >= cuts_[t + 1]) ++t;
+    return t;
   }
   // Whether this population's kernel can take channel c's only input (one projection, one
   // weight [pA, nS or mV], one delay) as spike counts: it then reads each step's row of counts
   // itself, weighs it and clears it, and the engine writes nothing into the channel's ring.
   virtual bool can_read_counts(std::size_t /*c*/) const { return false; }
-  // Hands over those counts (only where can_read_counts(c)): `rows` rows of `stride` counts, the
-  // row of grid point g at g % rows.
-  virtual void read_counts(std::size_t /*c*/, std::uint16_t* /*ring*/, std::size_t /*rows*/,
-                           std::size_t /*stride*/, double /*weight*/) {}
+  // Hands over those counts (only where can_read_counts(c)): the row of grid point g at g % rows,
+  // cut as the population's arrays are; each count weighs `weight`.
+  virtual void read_counts(std::size_t /*c*/, ShardedArray<std::uint16_t>* /*counts*/, double /*weight*/) {}
   // Whether channel c's input arriving at t_n is read by step n itself (true), or already by
   // step n - 1 (false: delta jumps, and the channels of populations that step them at the end).
   virtual bool reads_on_arrival(std::size_t /*c*/) const { return false; }
-  // The buffer of input arriving at grid point `grid` on channel `c`, indexed by neuron.
-  double* arrivals(std::size_t c, std::int64_t grid) {
-    return ring_[c].data() +
-           static_cast<std::size_t>(grid % static_cast<std::int64_t>(ring_length_)) * padded_;
+  // The buffer of input arriving at grid point `grid` on channel `c`, indexed by neuron, for the
+  // neurons of share t.
+  double* arrivals(std::size_t c, std::int64_t grid, std::size_t t) {
+    return ring_[c].base(t, static_cast<std::size_t>(grid % static_cast<std::int64_t>(ring_length_)));
   }
 
   // Sets the initial value of a synaptic variable ("g_E"); false if there is none of that name.
   bool set_synaptic(const std::string& variable, std::size_t neuron, double value) {
     for (std::size_t c = 0; c < channels_.size(); ++c)
       if (channels_[c].name == variable && channels_[c].kind != SynapseKind::delta) {
-        s_[c][neuron] = value;
+        s_[c].at(neuron) = value;
         return true;
       }
     return false;
@@ -102,7 +121,8 @@ class NetworkPopulation {
   void set_current_input(Stimulus stimulus) {
     stimulus_ = std::make_unique<Stimulus>(std::move(stimulus));
     stimulus_->resize(padded_);
-    held_.assign(padded_, 0.0);
+    held_ = ShardedArray<double>(padded_, 0.0);
+    if (!cuts_.empty()) held_.cut(cuts_);
   }
 
   // Advances neurons [begin, end) (multiples of `lanes`, or end = padded_size()) over step n and
@@ -123,10 +143,11 @@ class NetworkPopulation {
   double external_input(std::size_t begin, std::size_t end, std::int64_t n) {
     if (!stimulus_) return 0.0;
     const double smooth = stimulus_->has_smooth() ? stimulus_->at(static_cast<double>(n) * dt_) : 0.0;
-    if (stimulus_->has_held()) {
-      std::fill(held_.begin() + static_cast<std::ptrdiff_t>(begin),
-                held_.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
-      stimulus_->add_held(n, begin, end, held_);
+    if (stimulus_->has_held() && begin < end) {
+      double* held = held_.base(share_of(begin));
+      std::fill(held + begin, held + end, 0.0);
+      // (a span from the share's base: only [begin, end) is written through it)
+      stimulus_->add_held(n, begin, end, std::span<double>(held, end));
     }
     return smooth;
   }
@@ -139,9 +160,10 @@ class NetworkPopulation {
     for (std::size_t c = 0; c < channels_.size(); ++c) {
       const auto& ch = channels_[c];
       if (ch.kind == SynapseKind::delta) continue;
-      double* in = arrivals(c, n + 1);
-      double* s = s_[c].data();
-      double* x = x_[c].data();
+      const std::size_t t = share_of(begin);
+      double* in = arrivals(c, n + 1, t);
+      double* s = s_[c].base(t);
+      double* x = is_alpha(ch.kind) ? x_[c].base(t) : nullptr;
       const double d = ch.decay, kick = ch.kick, h = dt_;
       if (is_alpha(ch.kind)) {
 #pragma omp simd
@@ -168,7 +190,7 @@ class NetworkPopulation {
   }
   double channel_value(std::size_t k, std::size_t neuron) const {
     for (std::size_t c = 0; c < channels_.size(); ++c)
-      if (channels_[c].kind != SynapseKind::delta && k-- == 0) return s_[c][neuron];
+      if (channels_[c].kind != SynapseKind::delta && k-- == 0) return s_[c].at(neuron);
     return 0.0;
   }
 
@@ -177,11 +199,12 @@ class NetworkPopulation {
   double dt_;
   std::vector<SynapseChannel> channels_;
   std::size_t ring_length_ = 1;
-  // Per-neuron arrays start on cache lines (threads own whole lines of them).
-  std::vector<core::LineAlignedVector<double>> ring_;   // per channel: ring_length x padded
-  std::vector<core::LineAlignedVector<double>> s_, x_;  // per channel: I or g, and the alpha drive x
+  std::vector<std::size_t> cuts_;  // the threads' shares (see allocate)
+  // What the threads write at every step, each share's part on pages of its own.
+  std::vector<ShardedArray<double>> ring_;   // per channel: ring_length rows
+  std::vector<ShardedArray<double>> s_, x_;  // per channel: I or g, and the alpha drive x (alpha only)
   std::unique_ptr<Stimulus> stimulus_;
-  core::LineAlignedVector<double> held_;
+  ShardedArray<double> held_;
 };
 
 // Builds the population of `spec` (its model, parameters drawn per neuron from the network's
