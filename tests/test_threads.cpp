@@ -1,6 +1,7 @@
 // The pieces the threads share: the engine's barrier (every thread sees every other's writes of
-// the epoch, with more threads than cores too), arrays that start on cache lines, and the pinning
-// of a region's threads to CPUs of their own (and back).
+// the epoch, with more threads than cores too), arrays that start on cache lines, arrays cut into
+// the threads' shares, the pinning of a region's threads to CPUs of their own (and back), and a
+// sweep whose threads take interleaved blocks of neurons.
 #include <gtest/gtest.h>
 #include <omp.h>
 #include <pthread.h>
@@ -14,7 +15,10 @@
 
 #include "core/line_aligned_vector.hpp"
 #include "core/thread_pinning.hpp"
+#include "lapicque/analysis.hpp"
+#include "network/sharded_array.hpp"
 #include "network/spin_barrier.hpp"
+#include "test_support.hpp"
 
 namespace lapicque {
 namespace {
@@ -47,6 +51,66 @@ TEST(LineAlignedVector, StartsOnACacheLine) {
     core::LineAlignedVector<std::uint16_t> shorts(n, 1);
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(doubles.data()) % core::cache_line, 0u) << n;
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(shorts.data()) % core::cache_line, 0u) << n;
+  }
+}
+
+// Indexed by neuron whatever the cut; values kept when re-cut; every share's part on pages of its
+// own, its rows on lines.
+TEST(ShardedArray, KeepsValuesAcrossCutsWithEachShareOnItsOwnPages) {
+  network::ShardedArray<double> a(100, 0.0, 3);
+  for (std::size_t row = 0; row < 3; ++row)
+    for (std::size_t i = 0; i < 100; ++i) a.at(i, row) = static_cast<double>(1000 * row + i);
+  for (const auto& cuts :
+       std::vector<std::vector<std::size_t>>{{0, 32, 100}, {0, 0, 64, 96, 100}, {0, 100}}) {
+    a.cut(cuts);
+    ASSERT_EQ(a.shares(), cuts.size() - 1);
+    for (std::size_t s = 0; s < a.shares(); ++s)
+      for (std::size_t row = 0; row < 3; ++row) {
+        if (cuts[s] == cuts[s + 1]) continue;
+        const double* first = a.base(s, row) + cuts[s];
+        EXPECT_EQ(reinterpret_cast<std::uintptr_t>(first) % core::cache_line, 0u);
+        for (std::size_t i = cuts[s]; i < cuts[s + 1]; ++i)
+          ASSERT_EQ(a.base(s, row)[i], static_cast<double>(1000 * row + i))
+              << "share " << s << " row " << row;
+      }
+    for (std::size_t s = 1; s < a.shares(); ++s)
+      if (cuts[s] < cuts[s + 1] && cuts[s - 1] < cuts[s]) {
+        // different pages for neighbouring neurons of two shares
+        const auto last = reinterpret_cast<std::uintptr_t>(&a.at(cuts[s] - 1, 2)) / network::page_bytes;
+        const auto first = reinterpret_cast<std::uintptr_t>(&a.at(cuts[s], 0)) / network::page_bytes;
+        EXPECT_NE(last, first);
+      }
+    for (std::size_t s = 0; s < a.shares(); ++s)
+      for (std::size_t i = cuts[s]; i < cuts[s + 1]; ++i) ASSERT_EQ(a.share_of(i), s) << i;
+  }
+}
+
+// A sweep under constant currents leaps, its threads taking blocks of neurons in turn: the same
+// spikes on 1, 2 and 3 threads (AdEx under euler and LIF exact, 1,000 currents, so that the
+// threads are used).
+TEST(LeapingSweep, IdenticalOnOneTwoAndThreeThreads) {
+  const ParamValues adex{{"C_m", 281},       {"g_L", 30},   {"E_L", -70.6}, {"V_th", -50.4},
+                         {"Delta_T", 2},     {"a", 4},      {"tau_w", 144}, {"b", 80.5},
+                         {"V_reset", -70.6}, {"V_peak", 0}, {"t_ref", 0}};
+  const ParamValues lif{{"C_m", 250},  {"g_L", 25},      {"E_L", -70},
+                        {"V_th", -55}, {"V_reset", -70}, {"t_ref", 2}};
+  std::vector<double> currents(1000);
+  for (std::size_t i = 0; i < currents.size(); ++i) currents[i] = static_cast<double>(i);
+  for (const auto& [model, params, method] :
+       {std::tuple{"adex", adex, Method::euler}, std::tuple{"lif", lif, Method::exact}}) {
+    const auto e = testing::experiment(model, params, {}, 0.1, 1000, method, {});
+    const int before = omp_get_max_threads();
+    std::vector<RunResult> results;
+    for (int threads : {1, 2, 3}) {
+      omp_set_num_threads(threads);
+      results.push_back(run(e, currents.size(), currents));
+    }
+    omp_set_num_threads(before);
+    std::size_t spikes = 0;
+    for (const auto& s : results[0].spikes) spikes += s.size();
+    EXPECT_GT(spikes, 5000u) << model;
+    EXPECT_EQ(results[0].spikes, results[1].spikes) << model;
+    EXPECT_EQ(results[0].spikes, results[2].spikes) << model;
   }
 }
 

@@ -155,10 +155,13 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
     try {
       // Without random inputs the held part never changes: fill it once.
       const bool refill = stimulus.has_held();
+      auto fill_range = [&](std::int64_t step, std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) held[i] = extra_input.empty() ? 0.0 : extra_input[i];
+        stimulus.add_held(step, from, to, held);
+      };
       auto fill_input = [&](std::int64_t step) {
         if (step > 0 && !refill) return;
-        for (std::size_t i = begin; i < end; ++i) held[i] = extra_input.empty() ? 0.0 : extra_input[i];
-        stimulus.add_held(step, begin, end, held);
+        fill_range(step, begin, end);
       };
       auto record_row = [&](std::int64_t step) {
         const double t = static_cast<double>(step) * integration.dt;
@@ -175,7 +178,25 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
       // Nothing to record and an input that never changes: populations with a closed form leap
       // over the whole run; those whose leap still costs every step leap in spans as long as the
       // stepping loop's checks are apart, so that progress and interrupts are seen as often.
-      fill_input(0);
+      // A leap's cost grows with the neuron's spikes, so in an f-I sweep with contiguous shares
+      // the thread with the strong currents finished last (AdEx euler, 1000 currents, one thread:
+      // 5.6 ms for the lower half, 6.4 ms for the upper). Leaping threads take blocks of 48
+      // neurons in turn instead (whole lines, and whole SIMD vectors at any width), each filling
+      // the held input of its own blocks.
+      constexpr std::size_t block = 48;
+      const bool interleaved = may_leap && count > 1;
+      const auto for_own_blocks = [&](auto&& f) {
+        for (std::size_t from = thread * block; from < neurons; from += count * block)
+          if (!f(from, std::min(from + block, neurons))) return false;
+        return true;
+      };
+      if (interleaved)
+        for_own_blocks([&](std::size_t from, std::size_t to) {
+          fill_range(0, from, to);
+          return true;
+        });
+      else
+        fill_input(0);
       bool leapt = false;
       if (!records && stimulus.is_constant()) {
         const double per_step = population->leap_work(result.steps) / static_cast<double>(result.steps);
@@ -185,7 +206,11 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
           if (thread == 0 && progress)
             progress(static_cast<double>(step) / static_cast<double>(result.steps));
           const std::int64_t to = std::min(step + span, result.steps);
-          if (!population->leap(begin, end, step, to, integration.dt, stimulus.at(0), held, result.spikes))
+          const auto leap = [&](std::size_t from, std::size_t until) {
+            return population->leap(from, until, step, to, integration.dt, stimulus.at(0), held,
+                                    result.spikes);
+          };
+          if (!(interleaved ? for_own_blocks(leap) : leap(begin, end)))
             break;  // (a population that cannot leap says so at once)
           leapt = true;
         }
