@@ -113,27 +113,34 @@ TEST(NetworkDelay, DeltaJumpArrivesExactlyAfterTheDelay) {
   }
 }
 
-// A neuron's spike at t makes its target (kicked above threshold by a delta jump) fire at
-// t + d: exactly, for every spike.
-TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
+// Neuron A, driven by a constant current [pA], projects one to one onto neuron B.
+NetworkSpec driven_pair(const PopulationSpec& a, const PopulationSpec& b, double amplitude, SynapseKind kind,
+                        double tau_syn, double weight, double delay) {
   NetworkSpec n;
-  n.duration = 200;
-  PopulationSpec a{"A", 1, "lif", {}};
-  PopulationSpec b{"B", 1, "lif", {}};
   n.populations = {a, b};
   DriveSpec drive;
   drive.target = "A";
   drive.input.type = "constant";
-  drive.input.values = {{"amplitude", 500.0}};
+  drive.input.values = {{"amplitude", amplitude}};
   n.drives.push_back(drive);
   ProjectionSpec j;
   j.source = "A";
   j.target = "B";
   j.rule.rule = Rule::one_to_one;
-  j.synapse = SynapseKind::delta;
-  j.weight.a = 30;  // mV: B fires on arrival
-  j.delay.a = 3.2;
+  j.synapse = kind;
+  j.tau_syn = tau_syn;
+  j.weight.a = weight;
+  j.delay.a = delay;
   n.projections.push_back(j);
+  return n;
+}
+
+// A neuron's spike at t makes its target (kicked above threshold by a delta jump) fire at
+// t + d: exactly, for every spike.
+TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
+  // (30 mV: B fires on arrival)
+  auto n = driven_pair({"A", 1, "lif", {}}, {"B", 1, "lif", {}}, 500, SynapseKind::delta, 5, 30, 3.2);
+  n.duration = 200;
   const auto result = simulate(n);
   const auto& sent = result.populations[0].spikes;
   const auto& received = result.populations[1].spikes;
@@ -164,8 +171,6 @@ TEST(NetworkRecording, SynapticCurrentAtEachGridPointIncludesWhatArrivesThere) {
 TEST(NetworkDelay, CurrentSynapseActsExactlyAfterTheDelayFromAnyStepOfAnEpoch) {
   const double weight = 50, tau_syn = 2;  // pA, ms
   for (double delay : {0.1, 0.2, 0.3, 0.4}) {
-    NetworkSpec n;
-    n.duration = 120;
     PopulationSpec a{"A", 1, "lif", {{"t_ref", {}}}};
     a.neuron[0].second.a = 0.3;  // ms: spikes at varied steps
     PopulationSpec b{"B", 1, "lif", {{"C_m", {}}, {"tau_m", {}}, {"E_L", {}}, {"V_th", {}}}};
@@ -173,21 +178,8 @@ TEST(NetworkDelay, CurrentSynapseActsExactlyAfterTheDelayFromAnyStepOfAnEpoch) {
     b.neuron[1].second.a = tau_m;
     b.neuron[2].second.a = E_L;
     b.neuron[3].second.a = 1000;  // never fires
-    n.populations = {a, b};
-    DriveSpec drive;
-    drive.target = "A";
-    drive.input.type = "constant";
-    drive.input.values = {{"amplitude", 1700.0}};
-    n.drives.push_back(drive);
-    ProjectionSpec j;
-    j.source = "A";
-    j.target = "B";
-    j.rule.rule = Rule::one_to_one;
-    j.synapse = SynapseKind::exp_current;
-    j.tau_syn = tau_syn;
-    j.weight.a = weight;
-    j.delay.a = delay;
-    n.projections.push_back(j);
+    auto n = driven_pair(a, b, 1700, SynapseKind::exp_current, tau_syn, weight, delay);
+    n.duration = 120;
     n.record.state.push_back({"B", {"V_m"}, {0}});
     const auto result = simulate(n);
     const auto& sent = result.populations[0].spikes;
