@@ -86,11 +86,7 @@ class NetworkPopulation {
     if (stimulus_) held_.cut(cuts);
   }
   // The share (of allocate's cuts) that holds neuron i.
-  std::size_t share_of(std::size_t i) const {
-    std::size_t t = 0;
-    while (t + 2 < cuts_.size() && i >= cuts_[t + 1]) ++t;
-    return t;
-  }
+  std::size_t share_of(std::size_t i) const { return network::share_of(cuts_, i); }
   // Whether this population's kernel can take channel c's only input (one projection, one
   // weight [pA, nS or mV], one delay) as spike counts: it then reads each step's row of counts
   // itself, weighs it and clears it, and the engine writes nothing into the channel's ring.

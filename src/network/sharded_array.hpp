@@ -28,6 +28,14 @@ namespace lapicque::network {
 
 inline constexpr std::size_t page_bytes = 4096;
 
+// The share of cut points `cuts` (0 = cuts[0] <= ... <= cuts.back()) that holds item i: the
+// last one whose range starts at or before i (the last share for i = cuts.back()).
+inline std::size_t share_of(const std::vector<std::size_t>& cuts, std::size_t i) {
+  std::size_t s = 0;
+  while (s + 2 < cuts.size() && i >= cuts[s + 1]) ++s;
+  return s;
+}
+
 template <class T>
 class ShardedArray {
  public:
@@ -46,11 +54,7 @@ class ShardedArray {
   std::size_t shares() const { return parts_.size(); }
   const std::vector<std::size_t>& cuts() const { return cuts_; }
   // The share that holds neuron i (the last one for i = size()).
-  std::size_t share_of(std::size_t i) const {
-    std::size_t s = 0;
-    while (s + 1 < parts_.size() && i >= cuts_[s + 1]) ++s;
-    return s;
-  }
+  std::size_t share_of(std::size_t i) const { return network::share_of(cuts_, i); }
   // base(s, row)[i] is neuron i's value in that row, for i in share s.
   T* base(std::size_t s, std::size_t row = 0) { return bases_[s * rows_ + row]; }
   const T* base(std::size_t s, std::size_t row = 0) const { return bases_[s * rows_ + row]; }
@@ -61,7 +65,8 @@ class ShardedArray {
   // Bytes allocated (whole pages).
   std::size_t bytes() const {
     std::size_t total = 0;
-    for (std::size_t s = 0; s < parts_.size(); ++s) total += part_bytes(s);
+    for (std::size_t s = 0; s < parts_.size(); ++s)
+      if (parts_[s]) total += part_bytes(s);
     return total;
   }
 
@@ -90,15 +95,19 @@ class ShardedArray {
     std::vector<Part> old_parts = std::move(parts_);
     std::vector<T*> old_bases = std::move(bases_);
     const auto old_value = [&](std::size_t i, std::size_t row) {
-      std::size_t s = 0;
-      while (s + 1 < old_parts.size() && i >= old_cuts[s + 1]) ++s;
-      return old_bases[s * rows_ + row][i];
+      return old_bases[network::share_of(old_cuts, i) * rows_ + row][i];
     };
     cuts_ = cuts;
     parts_.clear();
     bases_.clear();
     offsets_.clear();
     for (std::size_t s = 0; s + 1 < cuts_.size(); ++s) {
+      if (cuts_[s] == cuts_[s + 1]) {  // an empty share: no allocation, never read
+        offsets_.push_back(0);
+        parts_.emplace_back(nullptr);
+        for (std::size_t row = 0; row < rows_; ++row) bases_.push_back(nullptr);
+        continue;
+      }
       offsets_.push_back(next_offset());
       const std::size_t count = part_bytes(s) / sizeof(T);
       parts_.emplace_back(static_cast<T*>(::operator new[](count * sizeof(T), std::align_val_t{page_bytes})));
