@@ -1,20 +1,24 @@
 // The pieces the threads share: the engine's barrier (every thread sees every other's writes of
 // the epoch, with more threads than cores too), arrays that start on cache lines, arrays cut into
-// the threads' shares, the pinning of a region's threads to CPUs of their own (and back), and a
-// sweep whose threads take interleaved blocks of neurons.
+// the threads' shares, the pinning of a region's threads to CPUs of their own (and back), the team
+// of a single-neuron run (the caller works at once, every block is taken once) and sweeps whose
+// threads take blocks of neurons from a shared counter.
 #include <gtest/gtest.h>
 #include <omp.h>
 #include <pthread.h>
 #include <sched.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "core/line_aligned_vector.hpp"
 #include "core/thread_pinning.hpp"
+#include "core/thread_team.hpp"
 #include "lapicque/analysis.hpp"
 #include "network/sharded_array.hpp"
 #include "network/spin_barrier.hpp"
@@ -112,6 +116,59 @@ TEST(LeapingSweep, IdenticalOnOneTwoAndThreeThreads) {
     EXPECT_EQ(results[0].spikes, results[1].spikes) << model;
     EXPECT_EQ(results[0].spikes, results[2].spikes) << model;
   }
+}
+
+// The caller is member 0 and takes blocks while another member is held back from starting: a
+// member that starts late takes fewer blocks instead of holding the run up. Every block is taken
+// exactly once.
+TEST(ThreadTeam, CallerWorksAtOnceAndEveryBlockIsTakenOnce) {
+  constexpr std::size_t blocks = 1000;
+  core::BlockCounter counter(blocks);
+  std::vector<std::atomic<int>> taken(blocks);
+  std::atomic<bool> caller_done{false};
+  std::vector<std::size_t> by_member(3, 0);
+  const auto caller = std::this_thread::get_id();
+  bool caller_is_zero = false;
+  core::run_team(3, [&](std::size_t member, std::size_t count) {
+    EXPECT_EQ(count, 3u);
+    if (member == 0) caller_is_zero = std::this_thread::get_id() == caller;
+    // Member 2 waits until the caller has run out of blocks (it would wait forever if the caller
+    // waited for it to start).
+    if (member == 2)
+      while (!caller_done.load()) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    for (std::size_t b = 0; counter.next(b);) {
+      taken[b].fetch_add(1);
+      ++by_member[member];
+    }
+    if (member == 0) caller_done = true;
+  });
+  EXPECT_TRUE(caller_is_zero);
+  for (std::size_t b = 0; b < blocks; ++b) EXPECT_EQ(taken[b].load(), 1) << "block " << b;
+  EXPECT_EQ(by_member[2], 0u);
+  EXPECT_EQ(by_member[0] + by_member[1], blocks);
+}
+
+// A sweep that steps (a sine: nothing leaps; 1e7 neuron-steps, enough for threads), its
+// threads taking blocks of neurons from the counter: the same spikes on 1, 2 and 3 threads.
+TEST(SteppingSweep, IdenticalOnOneTwoAndThreeThreads) {
+  const ParamValues lif{{"C_m", 250},  {"g_L", 25},      {"E_L", -70},
+                        {"V_th", -55}, {"V_reset", -70}, {"t_ref", 2}};
+  std::vector<double> currents(700);
+  for (std::size_t i = 0; i < currents.size(); ++i) currents[i] = static_cast<double>(i);
+  const auto e = testing::experiment("lif", lif, {{"sine", {{"amplitude", 100.0}, {"frequency", 10.0}}}}, 0.1,
+                                     1500, Method::exact, {});
+  const int before = omp_get_max_threads();
+  std::vector<RunResult> results;
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    results.push_back(run(e, currents.size(), currents));
+  }
+  omp_set_num_threads(before);
+  std::size_t spikes = 0;
+  for (const auto& s : results[0].spikes) spikes += s.size();
+  EXPECT_GT(spikes, 2000u);
+  EXPECT_EQ(results[0].spikes, results[1].spikes);
+  EXPECT_EQ(results[0].spikes, results[2].spikes);
 }
 
 cpu_set_t own_affinity() {

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <exception>
 
-#include "core/thread_pinning.hpp"
+#include "core/thread_team.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/experiment.hpp"
 #include "lapicque/model.hpp"
@@ -125,116 +125,115 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
 
   std::vector<double> held(neurons, 0.0);
   const SmoothInput* smooth = stimulus.has_smooth() ? &stimulus : nullptr;
+  // Nothing to record and an input that never changes: populations with a closed form leap over
+  // the whole run, those whose leap still costs every step leap in spans (below).
+  const bool may_leap = !recording && stimulus.is_constant() && population->can_leap();
+  // The neurons are cut into blocks that the threads take in turn from a shared counter, each
+  // block run from the first step to the last (its state stays in the cache). Leaping blocks are
+  // 48 neurons (whole lines and SIMD vectors at any width): a leap costs more for a neuron that
+  // spikes more, and an f-I sweep's strong currents are at one end. Stepping blocks are larger, so
+  // that the cost of a call per step stays small, yet about four per thread.
   // Threads pay off only for enough work: a leap costs about one logarithm per spike, a step a few
   // operations per neuron.
-  const bool may_leap = !recording && stimulus.is_constant() && population->can_leap();
   const double work = static_cast<double>(neurons) *
                       (may_leap ? population->leap_work(result.steps) : static_cast<double>(result.steps));
-  const int threads =
-      work >= 1e7 && neurons >= 64 ? std::min<int>(omp_get_max_threads(), static_cast<int>(neurons / 32)) : 1;
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+  const std::size_t threads =
+      work >= 1e7 && neurons >= 64
+          ? std::min<std::size_t>(static_cast<std::size_t>(std::max(1, omp_get_max_threads())), neurons / 32)
+          : 1;
+  constexpr std::size_t line = 16;  // doubles: two threads never write the same line
+  const std::size_t block =
+      may_leap ? 48
+               : std::max<std::size_t>(48, (neurons + 4 * threads * line - 1) / (4 * threads * line) * line);
+  const std::size_t blocks = (neurons + block - 1) / block;
+  core::BlockCounter next_block(blocks);
+  std::vector<std::exception_ptr> errors(threads);
   // Thread 0 reports progress about every 2^16 neuron-steps of its own; any thread that fails, or
   // an interrupt from the progress callback, stops the others at their next check.
   std::atomic<bool> stop{false};
-  const std::int64_t check_every = std::max<std::int64_t>(
-      1, (std::int64_t{1} << 16) / static_cast<std::int64_t>(std::max<std::size_t>(1, neurons / threads)));
+  std::atomic<double> done{0.0};  // neuron-steps completed, for the progress report
+  const double total = static_cast<double>(neurons) * static_cast<double>(result.steps);
+  const std::int64_t check_every =
+      std::max<std::int64_t>(1, (std::int64_t{1} << 16) / static_cast<std::int64_t>(block));
+  // Whether to go on; thread 0 reports progress.
+  const auto check = [&](std::size_t thread) {
+    if (stop.load(std::memory_order_relaxed)) return false;
+    if (thread == 0 && progress) progress(done.load(std::memory_order_relaxed) / total);
+    return true;
+  };
+  const auto count_done = [&](std::size_t neurons_done, std::int64_t steps_done) {
+    done.fetch_add(static_cast<double>(neurons_done) * static_cast<double>(steps_done),
+                   std::memory_order_relaxed);
+  };
 
-#pragma omp parallel num_threads(threads) if (threads > 1)
-  {
-    const auto thread = static_cast<std::size_t>(omp_get_thread_num());
-    const auto count = static_cast<std::size_t>(omp_get_num_threads());
-    const core::ThreadPinning pinning(thread, count);
-    // Shares of whole cache lines (16 doubles): two threads never write the same line of the
-    // state arrays, and every share but the last is made of whole SIMD vectors.
-    const auto share_start = [&](std::size_t k) {
-      return k == count ? neurons : neurons * k / count / 16 * 16;
-    };
-    const std::size_t begin = share_start(thread), end = share_start(thread + 1);
+  // Runs neurons [begin, end) from the first step to the last.
+  const auto run_block = [&](std::size_t thread, std::size_t begin, std::size_t end) {
     const bool records = recording && watched >= begin && watched < end;
     std::size_t spikes_before = 0;
+    // Without random inputs the held part never changes: filled once.
+    const bool refill = stimulus.has_held();
+    const auto fill_input = [&](std::int64_t step) {
+      if (step > 0 && !refill) return;
+      for (std::size_t i = begin; i < end; ++i) held[i] = extra_input.empty() ? 0.0 : extra_input[i];
+      stimulus.add_held(step, begin, end, held);
+    };
+    const auto record_row = [&](std::int64_t step) {
+      const double t = static_cast<double>(step) * integration.dt;
+      const bool spiked = draw_spikes && result.spikes[watched].size() > spikes_before;
+      spikes_before = result.spikes[watched].size();
+      result.trace.t.push_back(t);
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        double value = columns[c] < 0 ? held[watched] + (smooth ? smooth->at(t) : 0.0)
+                                      : population->state(static_cast<std::size_t>(columns[c]), watched);
+        if (spiked && columns[c] == 0) value = e.record.spike_height;
+        result.trace.values[c].push_back(value);
+      }
+    };
+    std::int64_t step = 0;
+    if (may_leap) {
+      fill_input(0);
+      // Leaps whose cost grows with the span go in spans as long as the stepping loop's checks are
+      // apart, so that progress and interrupts are seen as often.
+      const double per_step = population->leap_work(result.steps) / static_cast<double>(result.steps);
+      const std::int64_t span = per_step >= 0.5 ? check_every : result.steps;
+      while (step < result.steps) {
+        if (!check(thread)) return;
+        const std::int64_t to = std::min(step + span, result.steps);
+        if (!population->leap(begin, end, step, to, integration.dt, stimulus.at(0), held, result.spikes))
+          break;  // (a population that cannot leap says so at once; the rest is stepped)
+        count_done(end - begin, to - step);
+        step = to;
+      }
+    }
+    std::int64_t counted = step;
+    for (; step < result.steps; ++step) {
+      if (step % check_every == 0) {
+        count_done(end - begin, step - counted);
+        counted = step;
+        if (!check(thread)) return;
+      }
+      const StepContext context{step, static_cast<double>(step) * integration.dt, integration.dt, smooth};
+      fill_input(step);
+      if (records) record_row(step);
+      population->advance(begin, end, context, held, result.spikes);
+    }
+    count_done(end - begin, step - counted);
+    if (records) {
+      fill_input(result.steps);
+      record_row(result.steps);
+    }
+  };
+
+  if (progress) progress(0.0);
+  core::run_team(threads, [&](std::size_t thread, std::size_t /*count*/) {
     try {
-      // Without random inputs the held part never changes: fill it once.
-      const bool refill = stimulus.has_held();
-      auto fill_range = [&](std::int64_t step, std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i) held[i] = extra_input.empty() ? 0.0 : extra_input[i];
-        stimulus.add_held(step, from, to, held);
-      };
-      auto fill_input = [&](std::int64_t step) {
-        if (step > 0 && !refill) return;
-        fill_range(step, begin, end);
-      };
-      auto record_row = [&](std::int64_t step) {
-        const double t = static_cast<double>(step) * integration.dt;
-        const bool spiked = draw_spikes && result.spikes[watched].size() > spikes_before;
-        spikes_before = result.spikes[watched].size();
-        result.trace.t.push_back(t);
-        for (std::size_t c = 0; c < columns.size(); ++c) {
-          double value = columns[c] < 0 ? held[watched] + (smooth ? smooth->at(t) : 0.0)
-                                        : population->state(static_cast<std::size_t>(columns[c]), watched);
-          if (spiked && columns[c] == 0) value = e.record.spike_height;
-          result.trace.values[c].push_back(value);
-        }
-      };
-      // Nothing to record and an input that never changes: populations with a closed form leap
-      // over the whole run; those whose leap still costs every step leap in spans as long as the
-      // stepping loop's checks are apart, so that progress and interrupts are seen as often.
-      // A leap's cost grows with the neuron's spikes, so in an f-I sweep with contiguous shares
-      // the thread with the strong currents finished last (AdEx euler, 1000 currents, one thread:
-      // 5.6 ms for the lower half, 6.4 ms for the upper). Leaping threads take blocks of 48
-      // neurons in turn instead (whole lines, and whole SIMD vectors at any width), each filling
-      // the held input of its own blocks.
-      constexpr std::size_t block = 48;
-      const bool interleaved = may_leap && count > 1;
-      const auto for_own_blocks = [&](auto&& f) {
-        for (std::size_t from = thread * block; from < neurons; from += count * block)
-          if (!f(from, std::min(from + block, neurons))) return false;
-        return true;
-      };
-      if (interleaved)
-        for_own_blocks([&](std::size_t from, std::size_t to) {
-          fill_range(0, from, to);
-          return true;
-        });
-      else
-        fill_input(0);
-      bool leapt = false;
-      if (!records && stimulus.is_constant()) {
-        const double per_step = population->leap_work(result.steps) / static_cast<double>(result.steps);
-        const std::int64_t span = per_step >= 0.5 ? check_every : result.steps;
-        for (std::int64_t step = 0; step < result.steps; step += span) {
-          if (stop.load(std::memory_order_relaxed)) break;
-          if (thread == 0 && progress)
-            progress(static_cast<double>(step) / static_cast<double>(result.steps));
-          const std::int64_t to = std::min(step + span, result.steps);
-          const auto leap = [&](std::size_t from, std::size_t until) {
-            return population->leap(from, until, step, to, integration.dt, stimulus.at(0), held,
-                                    result.spikes);
-          };
-          if (!(interleaved ? for_own_blocks(leap) : leap(begin, end)))
-            break;  // (a population that cannot leap says so at once)
-          leapt = true;
-        }
-      }
-      for (std::int64_t step = 0; !leapt && step < result.steps; ++step) {
-        if (step % check_every == 0) {
-          if (stop.load(std::memory_order_relaxed)) break;
-          if (thread == 0 && progress)
-            progress(static_cast<double>(step) / static_cast<double>(result.steps));
-        }
-        const StepContext context{step, static_cast<double>(step) * integration.dt, integration.dt, smooth};
-        fill_input(step);
-        if (records) record_row(step);
-        population->advance(begin, end, context, held, result.spikes);
-      }
-      if (records) {
-        fill_input(result.steps);
-        record_row(result.steps);
-      }
+      for (std::size_t b = 0; next_block.next(b) && !stop.load(std::memory_order_relaxed);)
+        run_block(thread, b * block, std::min((b + 1) * block, neurons));
     } catch (...) {
       errors[thread] = std::current_exception();
       stop = true;
     }
-  }
+  });
   for (const auto& error : errors)
     if (error) std::rethrow_exception(error);
   if (progress) progress(1.0);
