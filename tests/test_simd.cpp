@@ -57,6 +57,20 @@ TEST(VectorExp, EdgesOfTheVectorRangeAndBeyond) {
   }
 }
 
+TEST(VectorExp, OfATermIsExpInRangeAndTinyBelowIt) {
+  // exp_of_term skips the check of the range: the same values inside it, exp(-708) below it (a
+  // term no sum of ordinary values sees), NaN for NaN.
+  for (double x = -708; x < 709; x += 0.731)
+    EXPECT_EQ(core::exp_of_term(core::Doubles(x))[0], core::exp(core::Doubles(x))[0]) << x;
+  for (double x : {-708.5, -800.0, -1e6, -1e300, -double(INFINITY)}) {
+    const double value = core::exp_of_term(core::Doubles(x))[0];
+    EXPECT_GE(value, 0.0) << x;
+    EXPECT_LE(value, 4e-308) << x;
+    EXPECT_EQ(-70.0 + value, -70.0) << x;
+  }
+  EXPECT_TRUE(std::isnan(static_cast<double>(core::exp_of_term(core::Doubles(NAN))[0])));
+}
+
 TEST(VectorExp, SpecialValues) {
   const core::Doubles values = core::exp(core::Doubles(-INFINITY));
   EXPECT_EQ(values[0], 0.0);

@@ -61,29 +61,38 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
 
  private:
   // One free Euler step of a vector of neurons; the exponential and dw/dt see min(V, V_peak).
-  // Arranged for a short chain of dependent operations from V to the next V (the leap waits for
-  // it at every step): the exponential's term, dt / tau_m Delta_T exp((V - V_T) / Delta_T), is
-  // one exponential with the constant factor moved into its argument, and the rest of the step
-  // is computed beside it.
+  // Arranged for few operations and a short chain of dependent ones from V to the next V (the leap
+  // waits for it at every step): the step's linear part is v (1 - dt/tau_m) + drive - w dt/(tau_m
+  // g_L), its drive dt/tau_m (E_L + I/g_L) computed once per input (`drive`); the exponential's
+  // term, dt/tau_m Delta_T exp((V - V_T)/Delta_T), is one exponential with the constant factor
+  // moved into its argument, computed beside the rest; w's step is w (1 - dt/tau_w) + a dt/tau_w
+  // (V - E_L). 29 vector operations a step.
   struct FreeStep {
-    Doubles dt, E_L, V_peak, inverse_Delta_T, exponent_offset, inverse_g_L, dt_over_tau_m, inverse_tau_w, a;
+    Doubles V_peak, V_exp_cap, inverse_Delta_T, exponent_offset, v_keeps, w_to_v, leak_drive, w_keeps, v_to_w,
+        w_offset;
     FreeStep(const models::Adex::Params& p, double step)
-        : dt(step),
-          E_L(p.E_L),
-          V_peak(p.V_peak),
+        : V_peak(p.V_peak),
           inverse_Delta_T(1 / p.Delta_T),
           exponent_offset(std::log(step / p.tau_m * p.Delta_T) - p.V_th / p.Delta_T),
-          inverse_g_L(1 / p.g_L),
-          dt_over_tau_m(step / p.tau_m),
-          inverse_tau_w(1 / p.tau_w),
-          a(p.a) {}
-    [[gnu::always_inline]] void operator()(const Doubles& v, const Doubles& w, const Doubles& I,
+          v_keeps(1 - step / p.tau_m),
+          w_to_v(step / p.tau_m / p.g_L),
+          leak_drive(step / p.tau_m * p.E_L),
+          w_keeps(1 - step / p.tau_w),
+          v_to_w(p.a * step / p.tau_w),
+          w_offset(-p.a * step / p.tau_w * p.E_L) {
+      // The exponential's argument stays <= 709 (the vector exponential's range): beyond it the
+      // term would be infinite and the step past V_peak anyway.
+      const double V_at_709 = (709 - (std::log(step / p.tau_m * p.Delta_T) - p.V_th / p.Delta_T)) * p.Delta_T;
+      V_exp_cap = std::min(p.V_peak, V_at_709);
+    }
+    // The linear part's drive under input I [pA].
+    [[gnu::always_inline]] Doubles drive(const Doubles& I) const { return I * w_to_v + leak_drive; }
+    [[gnu::always_inline]] void operator()(const Doubles& v, const Doubles& w, const Doubles& drive,
                                            Doubles& v_next, Doubles& w_next) const {
-      const Doubles capped = stdx::min(v, V_peak);
-      const Doubles spike_push = exp(capped * inverse_Delta_T + exponent_offset);
-      const Doubles leak_and_input = v + dt_over_tau_m * ((E_L - v) + (I - w) * inverse_g_L);
-      v_next = leak_and_input + spike_push;
-      w_next = w + dt * ((a * (capped - E_L) - w) * inverse_tau_w);
+      // (Products and sums that the compiler fuses: stdx::fma is computed lane by lane.)
+      const Doubles spike_push = exp_of_term(stdx::min(v, V_exp_cap) * inverse_Delta_T + exponent_offset);
+      v_next = ((v * v_keeps + drive) - w * w_to_v) + spike_push;
+      w_next = stdx::min(v, V_peak) * v_to_w + (w * w_keeps + w_offset);
     }
   };
 
@@ -108,34 +117,40 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
     double* W = this->state_[1].data();
     const FreeStep free_step(p, dt_);
     const Doubles V_reset = p.V_reset, b = p.b, drive = smooth;
+    // I: the drive of each vector's input. (Every loop over the chains is unrolled, so that their
+    // states stay in registers.)
     std::array<Doubles, chains> v, w, I;
+#pragma GCC unroll 16
     for (std::size_t k = 0; k < chains; ++k) {
       const std::size_t at = i + k * simd_width;
       v[k].copy_from(V + at, stdx::element_aligned);
       w[k].copy_from(W + at, stdx::element_aligned);
-      I[k] = Doubles(held.data() + at, stdx::element_aligned) + drive;
+      I[k] = free_step.drive(Doubles(held.data() + at, stdx::element_aligned) + drive);
     }
     const auto store = [&] {
+#pragma GCC unroll 16
       for (std::size_t k = 0; k < chains; ++k) {
         v[k].copy_to(V + i + k * simd_width, stdx::element_aligned);
         w[k].copy_to(W + i + k * simd_width, stdx::element_aligned);
       }
     };
     for (std::int64_t step = from; step < to; ++step) {
-      bool events = false;
       std::array<Doubles, chains> v_next, w_next;
       std::array<DoubleMask, chains> moves;
+      DoubleMask all_move(true);
+#pragma GCC unroll 16
       for (std::size_t k = 0; k < chains; ++k) {
         free_step(v[k], w[k], I[k], v_next[k], w_next[k]);
         moves[k] = v_next[k] < free_step.V_peak;  // NaN compares false: not moved
-        events = events || !stdx::all_of(moves[k]);
+        all_move = all_move && moves[k];
       }
-      if (!events) [[likely]] {
+      if (stdx::all_of(all_move)) [[likely]] {
         v = v_next;
         w = w_next;
         continue;
       }
       const double t0 = static_cast<double>(step) * dt_;
+#pragma GCC unroll 16
       for (std::size_t k = 0; k < chains; ++k) {
         const DoubleMask fires = v_next[k] >= free_step.V_peak;
         if (!stdx::all_of(moves[k] || fires)) {
@@ -193,7 +208,7 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
       const Doubles v(V + i, stdx::element_aligned), w(W + i, stdx::element_aligned);
       const Doubles I = Doubles(held.data() + i, stdx::element_aligned) + drive;
       Doubles v_next, w_next;
-      free_step(v, w, I, v_next, w_next);
+      free_step(v, w, free_step.drive(I), v_next, w_next);
       DoubleMask free(true), held_all(false);
       Doubles hold_end;
       if constexpr (with_holds) {

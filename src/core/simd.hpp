@@ -4,11 +4,10 @@
 //
 // The exponential is computed inline, not called: a call to a vector library (glibc's libmvec,
 // SLEEF) makes the compiler spill every live vector register around it, which in the network and
-// AdEx kernels cost as much as the exponential itself. The method is the textbook one
-// (Cody & Waite's reduction x = k ln 2 + r with |r| <= ln 2 / 2, exp(r) by a polynomial of degree
-// 11 fitted on that interval, then the scaling by 2^k); tests/test_simd.cpp holds it within 1 ulp
-// of std::exp. Arguments whose result would overflow or be subnormal (x outside [-708, 709]),
-// infinities and NaN take std::exp lane by lane.
+// AdEx kernels cost as much as the exponential itself. The method is a table-driven one (Tang's:
+// x = (16 e + j) ln 2 / 16 + r, a table of 2^(j/16), a short polynomial for exp(r), 2^e added to the
+// exponent); tests/test_simd.cpp holds it within 1 ulp of std::exp. Arguments whose result would
+// overflow or be subnormal (x outside [-708, 709]), infinities and NaN take std::exp lane by lane.
 #pragma once
 
 #include <cmath>
@@ -28,34 +27,6 @@ using DoubleMask = Doubles::mask_type;
 inline constexpr std::size_t simd_width = Doubles::size();
 
 namespace detail {
-
-// p * 2^k for integer-valued k in [-1021, 1023] (a template, so that only the branch of the
-// native width is compiled: the vector types of the other widths do not convert).
-template <class Vector>
-[[gnu::always_inline]] inline Vector times_power_of_two(const Vector& p, const Vector& k) {
-#if defined(__x86_64__) && defined(__AVX512F__)
-  if constexpr (Vector::size() == 8) {
-    // (The zero-masking form: the plain one's undefined-vector argument upsets GCC 12's
-    // uninitialised-use warning.)
-    return Vector(_mm512_maskz_scalef_pd(0xFF, static_cast<__m512d>(p), static_cast<__m512d>(k)));
-  }
-#endif
-#if defined(__x86_64__) && defined(__AVX2__)
-  if constexpr (Vector::size() == 4) {
-    // k + 1023 sits in the low mantissa bits of k + 1023 + 1.5 * 2^52; shifted into the exponent
-    // field it is the double 2^k.
-    const __m256d biased = static_cast<__m256d>(k + Vector(1023.0 + 0x1.8p52));
-    const __m256i bits = _mm256_slli_epi64(_mm256_castpd_si256(biased), 52);
-    return p * Vector(_mm256_castsi256_pd(bits));
-  }
-#endif
-  // (Lanes outside the range get std::exp afterwards; their k, perhaps NaN, is clamped first so
-  // that its conversion to int is defined.)
-  return Vector([&](auto lane) {
-    const double power = k[lane] >= -1100.0 && k[lane] <= 1100.0 ? static_cast<double>(k[lane]) : 0.0;
-    return std::ldexp(static_cast<double>(p[lane]), static_cast<int>(power));
-  });
-}
 
 // simd_width 16-bit counts from `p`, as doubles (GCC does not vectorise the loop by itself).
 template <class Vector>
@@ -105,28 +76,130 @@ template <class Vector>
   return result;
 }
 
+// max(x, lower) that keeps a NaN x.
+template <class Vector>
+[[gnu::always_inline]] inline Vector max_keeping_nan(const Vector& x, double lower) {
+#if defined(__x86_64__) && defined(__AVX512F__)
+  if constexpr (Vector::size() == 8)  // (maxpd gives its second operand when one is NaN)
+    return Vector(_mm512_maskz_max_pd(0xFF, static_cast<__m512d>(Vector(lower)), static_cast<__m512d>(x)));
+#endif
+#if defined(__x86_64__) && defined(__AVX2__)
+  if constexpr (Vector::size() == 4)
+    return Vector(_mm256_max_pd(static_cast<__m256d>(Vector(lower)), static_cast<__m256d>(x)));
+#endif
+  return Vector([&](auto lane) { return x[lane] < lower ? lower : static_cast<double>(x[lane]); });
+}
+
+// 2^(j/16) for j = 0..15 as the nearest double and the rest (together to about 2^-106).
+alignas(64) inline constexpr double exp2_sixteenths[16] = {
+    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0};
+alignas(64) inline constexpr double exp2_sixteenths_rest[16] = {0x0.0p+0,
+                                                                0x1.8a62e4adc610bp-54,
+                                                                -0x1.19041b9d78a76p-55,
+                                                                0x1.9b07eb6c70573p-54,
+                                                                0x1.6f46ad23182e4p-55,
+                                                                0x1.ada0911f09ebcp-55,
+                                                                0x1.d4397afec42e2p-56,
+                                                                0x1.6324c054647adp-54,
+                                                                -0x1.bdd3413b26456p-54,
+                                                                -0x1.41577ee04992fp-55,
+                                                                0x1.6e9f156864b27p-54,
+                                                                0x1.c7c46b071f2bep-56,
+                                                                0x1.7a1cd345dcc81p-54,
+                                                                0x1.11065895048ddp-55,
+                                                                0x1.2ed02d75b3707p-55,
+                                                                -0x1.e9c23179c2893p-54};
+
+// 2^(j/16) (both parts) for j = n mod 16, and y 2^floor(n/16) for a y in [0.9, 2.1) whose product is a
+// normal double. `m` is n + 1.5 * 2^52: n sits in its low bits.
+template <class Vector>
+struct Sixteenths {
+  Vector value, rest;
+};
+template <class Vector>
+[[gnu::always_inline]] inline Sixteenths<Vector> sixteenths(const Vector& m, const Vector& n) {
+#if defined(__x86_64__) && defined(__AVX512F__)
+  if constexpr (Vector::size() == 8) {
+    // (A permutation across two registers takes the index's low 4 bits.)
+    const __m512i index = _mm512_castpd_si512(static_cast<__m512d>(m));
+    return {Vector(_mm512_permutex2var_pd(_mm512_load_pd(exp2_sixteenths), index,
+                                          _mm512_load_pd(exp2_sixteenths + 8))),
+            Vector(_mm512_permutex2var_pd(_mm512_load_pd(exp2_sixteenths_rest), index,
+                                          _mm512_load_pd(exp2_sixteenths_rest + 8)))};
+  }
+#endif
+#if defined(__x86_64__) && defined(__AVX2__)
+  if constexpr (Vector::size() == 4) {
+    const __m256i index =
+        _mm256_and_si256(_mm256_castpd_si256(static_cast<__m256d>(m)), _mm256_set1_epi64x(15));
+    return {Vector(_mm256_i64gather_pd(exp2_sixteenths, index, 8)),
+            Vector(_mm256_i64gather_pd(exp2_sixteenths_rest, index, 8))};
+  }
+#endif
+  const auto j = [&](auto lane) { return static_cast<std::size_t>(static_cast<std::int64_t>(n[lane]) & 15); };
+  return {Vector([&](auto lane) { return exp2_sixteenths[j(lane)]; }),
+          Vector([&](auto lane) { return exp2_sixteenths_rest[j(lane)]; })};
+}
+template <class Vector>
+[[gnu::always_inline]] inline Vector times_power_of_sixteenths(const Vector& y, const Vector& m,
+                                                               const Vector& n) {
+  // n << 48 with n's low 4 bits cleared is floor(n / 16) << 52, the exponent field's place: added to
+  // y's bits, it multiplies y by 2^floor(n / 16) (exactly, the result being normal). m's bits above
+  // n's (those of 1.5 * 2^52) leave the word in the shift.
+#if defined(__x86_64__) && defined(__AVX512F__)
+  if constexpr (Vector::size() == 8) {
+    const __m512i scale =
+        _mm512_and_si512(_mm512_maskz_slli_epi64(0xFF, _mm512_castpd_si512(static_cast<__m512d>(m)), 48),
+                         _mm512_set1_epi64(static_cast<std::int64_t>(0xFFF0000000000000)));
+    return Vector(_mm512_castsi512_pd(_mm512_add_epi64(_mm512_castpd_si512(static_cast<__m512d>(y)), scale)));
+  }
+#endif
+#if defined(__x86_64__) && defined(__AVX2__)
+  if constexpr (Vector::size() == 4) {
+    const __m256i scale =
+        _mm256_and_si256(_mm256_slli_epi64(_mm256_castpd_si256(static_cast<__m256d>(m)), 48),
+                         _mm256_set1_epi64x(static_cast<std::int64_t>(0xFFF0000000000000)));
+    return Vector(_mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(static_cast<__m256d>(y)), scale)));
+  }
+#endif
+  return Vector([&](auto lane) {
+    const auto whole = static_cast<std::int64_t>(n[lane]);
+    return std::ldexp(static_cast<double>(y[lane]), static_cast<int>((whole - (whole & 15)) / 16));
+  });
+}
+
+// exp(x) for x in [-708, 709] (what the caller guarantees); no lane is checked.
+// x = n ln2/16 + r with |r| <= ln2/32 and n = 16 e + j (0 <= j < 16), so exp(x) = 2^e 2^(j/16) exp(r):
+// 2^(j/16) from a table of 16 in two parts, exp(r) = 1 + r + r^2 q(r) with q of degree 4 fitted to
+// (exp(r) - 1 - r) / r^2 on |r| <= ln2/32 (Chebyshev, by mpmath at 50 digits: 0.13 ulp in exp
+// before rounding), 2^e added to the exponent's bits. Ten multiply-adds (the degree-11 polynomial
+// over |r| <= ln2/2 this replaces took seventeen operations of the multiply-add units, which bound
+// the AdEx and conductance kernels).
 // Inlined into the kernels by force: a call would spill their vector registers.
 template <class Vector>
-[[gnu::always_inline]] inline Vector exp_lanes(const Vector& x) {
-  // k = round(x / ln 2) by the 1.5 * 2^52 shift (exact for |x / ln 2| < 2^51).
+[[gnu::always_inline]] inline Vector exp_in_range(const Vector& x) {
+  // n = round(x 16 / ln2) by the 1.5 * 2^52 shift (exact for |x 16 / ln2| < 2^51).
   const Vector shift = 0x1.8p52;
-  const Vector k = (x * Vector(1.4426950408889634) + shift) - shift;
-  // r = x - k ln 2 in two parts: the last 17 bits of the first are zero, so k times it is exact.
-  const Vector r = x - k * Vector(0x1.62e42fefa0000p-1) - k * Vector(0x1.cf79abc9e3b3ap-40);
-  // exp(r) = 1 + r + r^2 q(r), q of degree 9 fitted to (exp(r) - 1 - r) / r^2 on |r| <= ln 2 / 2
-  // (Chebyshev, by mpmath at 50 digits: 1e-16 in q, below 0.15 ulp in exp before rounding),
-  // evaluated by Estrin's scheme (short dependency chains).
-  const Vector r2 = r * r, r4 = r2 * r2;
-  const auto pair = [&](double a, double b) { return Vector(a) + Vector(b) * r; };
-  const Vector q = (pair(0x1.0000000000001p-1, 0x1.5555555555556p-3) +
-                    r2 * pair(0x1.5555555553d63p-5, 0x1.11111111109b3p-7)) +
-                   r4 * ((pair(0x1.6c16c1788bd90p-10, 0x1.a01a01a7c41d5p-13) +
-                          r2 * pair(0x1.a019b90d2ae7ap-16, 0x1.71de0dae63bb3p-19)) +
-                         r4 * pair(0x1.289185613a3d6p-22, 0x1.af38a9b0ec855p-26));
-  // 2^k (1 + p) as one fused multiply-add with 2^k computed beside the polynomial: the same
-  // rounding as scaling 1 + p (a power of two commutes with it), one operation less in the chain.
-  const Vector power = times_power_of_two(Vector(1.0), k);
-  const Vector result = stdx::fma(power, r + r2 * q, power);
+  const Vector m = x * Vector(0x1.71547652b82fep+4) + shift;
+  const Vector n = m - shift;
+  // r = x - n ln2/16 in two parts: the first has 38 significant bits, so n times it is exact.
+  const Vector r = (x - n * Vector(0x1.62e42fefa0000p-5)) - n * Vector(0x1.cf79abc9e3b3ap-44);
+  const Vector r2 = r * r;
+  const Vector q = (Vector(0.5) + Vector(0x1.55555554dd388p-3) * r) +
+                   r2 * ((Vector(0x1.555555551946fp-5) + Vector(0x1.11120b03cd855p-7) * r) +
+                         r2 * Vector(0x1.6c17bb5ebddb4p-10));
+  const Vector p = r + r2 * q;  // exp(r) - 1
+  const Sixteenths<Vector> t = sixteenths(m, n);
+  // 2^(j/16) exp(r) = t + t p + rest (rest p is below 2^-58 of it).
+  return times_power_of_sixteenths(t.value + (t.value * p + t.rest), m, n);
+}
+
+template <class Vector>
+[[gnu::always_inline]] inline Vector exp_lanes(const Vector& x) {
+  const Vector result = exp_in_range(x);
   const auto in_range = x >= Vector(-708.0) && x <= Vector(709.0);  // false for NaN
   if (!stdx::all_of(in_range)) [[unlikely]]
     return exp_outside_range(result, x);
@@ -148,6 +221,14 @@ template <class Vector>
 // exp of every lane.
 [[gnu::always_inline]] inline Doubles exp(const Doubles& x) {
   return detail::exp_lanes(x);
+}
+
+// exp(x) for x <= 709 (what the caller guarantees), as a term to be added to values of ordinary
+// size: below x = -708 it gives exp(-708) = 3.3e-308 instead of a subnormal or zero, which no such
+// sum can tell apart, and NaN stays NaN. Two operations fewer than exp() and no branch: no lane
+// is checked.
+[[gnu::always_inline]] inline Doubles exp_of_term(const Doubles& x) {
+  return detail::exp_in_range(detail::max_keeping_nan(x, -708.0));
 }
 
 }  // namespace lapicque::core
