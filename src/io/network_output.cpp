@@ -1,5 +1,6 @@
 #include "io/network_output.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -36,7 +37,8 @@ void write_network_spikes_csv(std::ostream& out, const NetworkResult& result) {
     const double t = population.spikes[cursor.next].t;
     // every spike of this population at this same time, in neuron order
     while (cursor.next < population.spikes.size() && population.spikes[cursor.next].t == t) {
-      fmt::format_to(to, "{},{},{}\n", population.name, population.spikes[cursor.next].neuron, t);
+      fmt::format_to(to, FMT_COMPILE("{},{},{}\n"), population.name, population.spikes[cursor.next].neuron,
+                     t);
       ++cursor.next;
     }
     if (cursor.next == population.spikes.size())
@@ -53,10 +55,10 @@ void write_network_trace_csv(std::ostream& out, const NetworkResult& result, dou
     fmt::format_to(to, ",{}.{}.{}", trace.population, trace.neuron, trace.variable);
   fmt::format_to(to, "\n");
   for (std::int64_t n = 0; n < result.steps; ++n) {
-    fmt::format_to(to, "{}", static_cast<double>(n) * dt);
+    fmt::format_to(to, FMT_COMPILE("{}"), static_cast<double>(n) * dt);
     for (const auto& trace : result.traces)
-      fmt::format_to(to, ",{}", trace.values[static_cast<std::size_t>(n)]);
-    fmt::format_to(to, "\n");
+      fmt::format_to(to, FMT_COMPILE(",{}"), trace.values[static_cast<std::size_t>(n)]);
+    fmt::format_to(to, FMT_COMPILE("\n"));
   }
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
@@ -69,9 +71,9 @@ void write_network_rates_csv(std::ostream& out, const NetworkResult& result, dou
   fmt::format_to(to, "\n");
   const std::size_t bins = result.rates.empty() ? 0 : result.rates[0].size();
   for (std::size_t b = 0; b < bins; ++b) {
-    fmt::format_to(to, "{}", static_cast<double>(b) * bin_ms);
-    for (const auto& rate : result.rates) fmt::format_to(to, ",{}", rate[b]);
-    fmt::format_to(to, "\n");
+    fmt::format_to(to, FMT_COMPILE("{}"), static_cast<double>(b) * bin_ms);
+    for (const auto& rate : result.rates) fmt::format_to(to, FMT_COMPILE(",{}"), rate[b]);
+    fmt::format_to(to, FMT_COMPILE("\n"));
   }
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }

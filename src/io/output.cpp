@@ -1,5 +1,6 @@
 #include "io/output.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,26 +21,29 @@ std::string number_text(double value) {
   return fmt::format("{}", value);  // shortest round-trip representation
 }
 
+// (Tables are formatted into one buffer with compiled formats: a trace can have millions of rows.
+// fmt writes doubles shortest round-trip, "nan" and "inf" as number_text does.)
 void write_spikes_csv(std::ostream& out, const SpikeTimes& spikes) {
-  out << "neuron,t_ms\n";
+  fmt::memory_buffer text;
+  const auto to = fmt::appender(text);
+  fmt::format_to(to, "neuron,t_ms\n");
   for (std::size_t i = 0; i < spikes.size(); ++i)
-    for (double t : spikes[i]) out << i << ',' << number_text(t) << '\n';
+    for (double t : spikes[i]) fmt::format_to(to, FMT_COMPILE("{},{}\n"), i, t);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void write_trace_csv(std::ostream& out, const Trace& trace) {
-  out << "t_ms";
-  for (const auto& column : trace.columns) out << ',' << column;
-  out << '\n';
-  std::string line;
+  fmt::memory_buffer text;
+  const auto to = fmt::appender(text);
+  fmt::format_to(to, "t_ms");
+  for (const auto& column : trace.columns) fmt::format_to(to, ",{}", column);
+  fmt::format_to(to, "\n");
   for (std::size_t row = 0; row < trace.t.size(); ++row) {
-    line = number_text(trace.t[row]);
-    for (const auto& values : trace.values) {
-      line += ',';
-      line += number_text(values[row]);
-    }
-    line += '\n';
-    out << line;
+    fmt::format_to(to, FMT_COMPILE("{}"), trace.t[row]);
+    for (const auto& values : trace.values) fmt::format_to(to, FMT_COMPILE(",{}"), values[row]);
+    fmt::format_to(to, FMT_COMPILE("\n"));
   }
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 std::string spike_train_text(const SpikeTimes& spikes, std::int64_t steps, double dt) {
@@ -65,10 +69,12 @@ void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points) {
   fmt::memory_buffer text;
   const auto to = fmt::appender(text);
   fmt::format_to(to, "I_pA,rate_hz{},count_rate_hz,spikes,first_spike_ms\n", analytic ? ",analytic_hz" : "");
-  for (const auto& p : points) {  // fmt writes doubles shortest round-trip, "nan" and "inf" as such
-    fmt::format_to(to, "{},{}", p.current, p.rate_hz);
-    if (analytic) fmt::format_to(to, ",{}", p.analytic_hz.value_or(NAN));
-    fmt::format_to(to, ",{},{},{}\n", p.count_rate_hz, p.spikes, p.first_spike_ms);
+  // fmt writes doubles shortest round-trip, "nan" and "inf" as such; the formats are compiled (a
+  // sweep's table is thousands of rows).
+  for (const auto& p : points) {
+    fmt::format_to(to, FMT_COMPILE("{},{}"), p.current, p.rate_hz);
+    if (analytic) fmt::format_to(to, FMT_COMPILE(",{}"), p.analytic_hz.value_or(NAN));
+    fmt::format_to(to, FMT_COMPILE(",{},{},{}\n"), p.count_rate_hz, p.spikes, p.first_spike_ms);
   }
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
