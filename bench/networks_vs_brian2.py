@@ -3,8 +3,8 @@
 machine, in the same run, with the same models (examples/*.toml and tests/reference/brian2_networks.py).
 
 For each benchmark and thread count it prints setup time, simulation time (medians of --runs runs
-of each simulator; Brian2's binary is compiled once per configuration and its compile time is not
-counted), peak memory, bytes per synapse, mean rates and the ratio Brian2 / lapicque of the
+of each simulator, the runs of both simulators and thread counts alternated; Brian2's binary is
+compiled once per configuration and its compile time is not counted), peak memory, bytes per synapse, mean rates and the ratio Brian2 / lapicque of the
 simulation times, then the 2-thread speed-up of each, then the machine's own ceiling for two
 threads (a 1-thread run alone against two independent 1-thread runs at once, one per core: what
 the cores and memory allow, whatever the program), then lapicque's Brunel scale series.
@@ -88,23 +88,39 @@ def main():
                                             "Brian2 setup/sim [s], RSS [MB], RSS/syn, rates", "Brian2/lapicque sim"))
     sims = {}
     for benchmark in args.benchmarks:
+        # Brian2's binaries are built first; then every run of each simulator at each thread count
+        # alternates with the others, so that the machine's drifts (its speed moves by a fifth
+        # within minutes) fall on all of them alike.
+        built = {}
+        if not args.no_brian2:
+            for threads in args.threads:
+                built[threads] = brian2_networks.run_worker(benchmark, 1, threads, args.duration, repeat=1)
+        ours_runs = {threads: [] for threads in args.threads}
+        theirs_runs = {threads: [] for threads in args.threads}
+        for _ in range(args.runs):
+            for threads in args.threads:
+                ours_runs[threads].append(run_lapicque(args.lapicque, benchmark, threads, args.duration, 1))
+                if threads in built:
+                    theirs_runs[threads].append(brian2_networks.run_binary(built[threads]["directory"]))
         for threads in args.threads:
-            ours = run_lapicque(args.lapicque, benchmark, threads, args.duration, args.runs)
-            s = ours["summary"]
+            runs = ours_runs[threads]
+            ours = {k: statistics.median(r[k] for r in runs) for k in ("setup_s", "sim_s", "peak_rss_mb")}
+            s = runs[-1]["summary"]
             our_rates = {k: v["rate_hz"] for k, v in s["populations"].items()}
             left = "%.3f/%.3f, %.0f, %.2f, %s" % (ours["setup_s"], ours["sim_s"], ours["peak_rss_mb"],
                                                  s["bytes_per_synapse"], rates_text(our_rates))
             sims[(benchmark, threads, "lapicque")] = ours["sim_s"]
-            right, ratio = "-", ""
-            if not args.no_brian2:
-                b = brian2_networks.run_worker(benchmark, 1, threads, args.duration, repeat=args.runs)
-                sims[(benchmark, threads, "brian2")] = b["sim_s"]
-                right = "%.3f/%.3f, %.0f, %.1f, %s" % (b["setup_s"], b["sim_s"], b["peak_rss_mb"],
-                                                      b["peak_rss_mb"] * 1e6 / max(1, b["n_synapses"]),
+            right, ratio, theirs_text = "-", "", ""
+            if threads in built:
+                b = built[threads]
+                wall, sim, rss = (statistics.median(r[k] for r in theirs_runs[threads]) for k in range(3))
+                sims[(benchmark, threads, "brian2")] = sim
+                right = "%.3f/%.3f, %.0f, %.1f, %s" % (wall - sim, sim, rss, rss * 1e6 / max(1, b["n_synapses"]),
                                                       rates_text(b["rates"]))
-                ratio = "%.2fx" % (b["sim_s"] / ours["sim_s"])
+                ratio = "%.2fx" % (sim / ours["sim_s"])
+                theirs_text = "; Brian2: %s" % " ".join("%.3f" % r[1] for r in theirs_runs[threads])
             print("%-7s %2d | %-42s | %-42s | %s" % (benchmark, threads, left, right, ratio), flush=True)
-            print("          lapicque sim runs: %s" % " ".join("%.3f" % x for x in ours["sim_s_all"]))
+            print("          sim runs, lapicque: %s%s" % (" ".join("%.3f" % r["sim_s"] for r in runs), theirs_text))
     if 1 in args.threads and 2 in args.threads:
         for benchmark in args.benchmarks:
             for who in ("lapicque", "brian2"):

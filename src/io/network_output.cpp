@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <string>
 
 namespace lapicque::io {
 
@@ -79,6 +82,12 @@ void write_network_rates_csv(std::ostream& out, const NetworkResult& result, dou
 }
 
 double peak_rss_mb() {
+  // The high-water mark of this program's own memory (VmHWM, kB): it starts afresh at exec. The
+  // rusage figure does not: it keeps the resident size of the process that forked us (a Python
+  // script's 30 MB or more), so it is only the fallback where /proc is missing.
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in kB on Linux

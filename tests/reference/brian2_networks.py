@@ -88,16 +88,21 @@ def build(name, duration_ms, seed, threads, directory, brunel_state=(5.0, 2.0), 
 
 
 def run_binary(directory):
-    """Runs the built project; returns (wall seconds, simulation seconds, peak RSS MB)."""
+    """Runs the built project; returns (wall seconds, simulation seconds, peak RSS MB).
+
+    The peak is GNU time's: the rusage of a child of this interpreter would also hold the
+    interpreter's own resident size (Linux keeps the parent's high-water mark across fork and exec),
+    130 MB and more once Brian2 is imported."""
     start = time.perf_counter()
-    process = subprocess.Popen(["./main"], cwd=directory, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.run(["/usr/bin/time", "-f", "%M", "./main"], cwd=directory, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
-    if status != 0:
-        raise RuntimeError("Brian2's binary failed in " + directory)
+    if process.returncode != 0:
+        raise RuntimeError("Brian2's binary failed in " + directory + ": " + process.stderr)
+    peak_kb = float(process.stderr.strip().splitlines()[-1])
     with open(os.path.join(directory, "results", "last_run_info.txt")) as f:
         sim = float(f.read().split()[0])
-    return wall, sim, usage.ru_maxrss / 1024.0
+    return wall, sim, peak_kb / 1024.0
 
 
 def spike_statistics(directory, monitors, duration_ms):
@@ -136,7 +141,8 @@ def worker(args):
     wall, sim, rss = (float(np.median([r[k] for r in runs])) for k in range(3))
     stats = spike_statistics(directory, monitors, args.duration)
     n_synapses = int(sum(len(group.i[:]) for group in synapse_groups))
-    print(json.dumps({"network": args.network, "seed": args.seed, "threads": args.threads, "wall_s": wall,
+    print(json.dumps({"network": args.network, "seed": args.seed, "threads": args.threads, "directory": directory,
+                      "wall_s": wall,
                       "sim_s": sim, "setup_s": wall - sim, "build_s": build_s, "peak_rss_mb": rss,
                       "n_synapses": n_synapses, "sim_s_all": [r[1] for r in runs],
                       "rates": {k: v[0] for k, v in stats.items()}, "cvs": {k: v[1] for k, v in stats.items()}}))
