@@ -57,18 +57,19 @@ TEST(VectorExp, EdgesOfTheVectorRangeAndBeyond) {
   }
 }
 
-TEST(VectorExp, OfATermIsExpInRangeAndTinyBelowIt) {
-  // exp_of_term skips the check of the range: the same values inside it, exp(-708) below it (a
-  // term no sum of ordinary values sees), NaN for NaN.
+TEST(VectorExp, ClampedIsExpInRangeAndItsEndsOutside) {
+  // exp_clamped skips the check of the range: the same values inside it, exp(-708) below it and
+  // exp(709) above it, NaN for NaN.
   for (double x = -708; x < 709; x += 0.731)
-    EXPECT_EQ(core::exp_of_term(core::Doubles(x))[0], core::exp(core::Doubles(x))[0]) << x;
-  for (double x : {-708.5, -800.0, -1e6, -1e300, -double(INFINITY)}) {
-    const double value = core::exp_of_term(core::Doubles(x))[0];
-    EXPECT_GE(value, 0.0) << x;
-    EXPECT_LE(value, 4e-308) << x;
-    EXPECT_EQ(-70.0 + value, -70.0) << x;
-  }
-  EXPECT_TRUE(std::isnan(static_cast<double>(core::exp_of_term(core::Doubles(NAN))[0])));
+    EXPECT_EQ(core::exp_clamped(core::Doubles(x))[0], core::exp(core::Doubles(x))[0]) << x;
+  const double low = core::exp(core::Doubles(-708.0))[0], high = core::exp(core::Doubles(709.0))[0];
+  for (double x : {-708.5, -800.0, -1e6, -1e300, -double(INFINITY)})
+    EXPECT_EQ(core::exp_clamped(core::Doubles(x))[0], low) << x;
+  for (double x : {709.5, 1e6, double(INFINITY)})
+    EXPECT_EQ(core::exp_clamped(core::Doubles(x))[0], high) << x;
+  EXPECT_LT(low, 4e-308);
+  EXPECT_EQ(-70.0 + low, -70.0);
+  EXPECT_TRUE(std::isnan(static_cast<double>(core::exp_clamped(core::Doubles(NAN))[0])));
 }
 
 TEST(VectorExp, SpecialValues) {

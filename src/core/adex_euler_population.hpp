@@ -79,20 +79,18 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
           leak_drive(step / p.tau_m * p.E_L),
           w_keeps(1 - step / p.tau_w),
           v_to_w(p.a * step / p.tau_w),
-          w_offset(-p.a * step / p.tau_w * p.E_L) {
-      // The exponential's argument stays <= 709 (the vector exponential's range): beyond it the
-      // term would be infinite and the step past V_peak anyway.
-      const double V_at_709 = (709 - (std::log(step / p.tau_m * p.Delta_T) - p.V_th / p.Delta_T)) * p.Delta_T;
-      V_exp_cap = std::min(p.V_peak, V_at_709);
-    }
+          w_offset(-p.a * step / p.tau_w * p.E_L) {}
     // The linear part's drive under input I [pA].
     [[gnu::always_inline]] Doubles drive(const Doubles& I) const { return I * w_to_v + leak_drive; }
     [[gnu::always_inline]] void operator()(const Doubles& v, const Doubles& w, const Doubles& drive,
                                            Doubles& v_next, Doubles& w_next) const {
-      // (Products and sums that the compiler fuses: stdx::fma is computed lane by lane.)
-      const Doubles spike_push = exp_of_term(stdx::min(v, V_exp_cap) * inverse_Delta_T + exponent_offset);
+      // (Products and sums that the compiler fuses: stdx::fma is computed lane by lane. The
+      // exponential's clamped ends are no matter: 3e-308 beside V, or a term of 8e307 mV that
+      // takes V past V_peak as infinity would.)
+      const Doubles capped = stdx::min(v, V_peak);
+      const Doubles spike_push = exp_clamped(capped * inverse_Delta_T + exponent_offset);
       v_next = ((v * v_keeps + drive) - w * w_to_v) + spike_push;
-      w_next = stdx::min(v, V_peak) * v_to_w + (w * w_keeps + w_offset);
+      w_next = capped * v_to_w + (w * w_keeps + w_offset);
     }
   };
 

@@ -76,18 +76,26 @@ template <class Vector>
   return result;
 }
 
-// max(x, lower) that keeps a NaN x.
+// x clamped to [lower, upper], NaN kept.
 template <class Vector>
-[[gnu::always_inline]] inline Vector max_keeping_nan(const Vector& x, double lower) {
+[[gnu::always_inline]] inline Vector clamp_keeping_nan(const Vector& x, double lower, double upper) {
 #if defined(__x86_64__) && defined(__AVX512F__)
-  if constexpr (Vector::size() == 8)  // (maxpd gives its second operand when one is NaN)
-    return Vector(_mm512_maskz_max_pd(0xFF, static_cast<__m512d>(Vector(lower)), static_cast<__m512d>(x)));
+  if constexpr (Vector::size() == 8) {  // (maxpd and minpd give their second operand when one is NaN)
+    const __m512d low =
+        _mm512_maskz_max_pd(0xFF, static_cast<__m512d>(Vector(lower)), static_cast<__m512d>(x));
+    return Vector(_mm512_maskz_min_pd(0xFF, static_cast<__m512d>(Vector(upper)), low));
+  }
 #endif
 #if defined(__x86_64__) && defined(__AVX2__)
-  if constexpr (Vector::size() == 4)
-    return Vector(_mm256_max_pd(static_cast<__m256d>(Vector(lower)), static_cast<__m256d>(x)));
+  if constexpr (Vector::size() == 4) {
+    const __m256d low = _mm256_max_pd(static_cast<__m256d>(Vector(lower)), static_cast<__m256d>(x));
+    return Vector(_mm256_min_pd(static_cast<__m256d>(Vector(upper)), low));
+  }
 #endif
-  return Vector([&](auto lane) { return x[lane] < lower ? lower : static_cast<double>(x[lane]); });
+  return Vector([&](auto lane) {
+    const double value = x[lane];
+    return value < lower ? lower : value > upper ? upper : value;
+  });
 }
 
 // 2^(j/16) for j = 0..15 as the nearest double and the rest (together to about 2^-106).
@@ -223,12 +231,12 @@ template <class Vector>
   return detail::exp_lanes(x);
 }
 
-// exp(x) for x <= 709 (what the caller guarantees), as a term to be added to values of ordinary
-// size: below x = -708 it gives exp(-708) = 3.3e-308 instead of a subnormal or zero, which no such
-// sum can tell apart, and NaN stays NaN. Two operations fewer than exp() and no branch: no lane
-// is checked.
-[[gnu::always_inline]] inline Doubles exp_of_term(const Doubles& x) {
-  return detail::exp_in_range(detail::max_keeping_nan(x, -708.0));
+// exp(x) with x clamped to [-708, 709] first: the same as exp() inside, 3.3e-308 below (where
+// exp() gives a subnormal or 0) and 8.2e307 above (where it gives infinity); NaN stays NaN. For
+// factors and terms where those ends cannot matter (a decay that makes V its limit, a term beside
+// ordinary values): no lane is checked, no branch, and two operations where exp() takes four.
+[[gnu::always_inline]] inline Doubles exp_clamped(const Doubles& x) {
+  return detail::exp_in_range(detail::clamp_keeping_nan(x, -708.0, 709.0));
 }
 
 }  // namespace lapicque::core

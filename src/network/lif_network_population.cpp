@@ -235,7 +235,8 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
           }
         }
         // The exponential first: the division's latency then overlaps the work after the call.
-        const Doubles decay = core::exp(-at(a.step_over_C, i) * G);
+        // (Clamped: a decay of 3e-308 makes V its limit as 0 would.)
+        const Doubles decay = core::exp_clamped(-at(a.step_over_C, i) * G);
         const Doubles V_inf = drive / G;
         v[k] = V_inf + (v[k] - V_inf) * decay;
       }
