@@ -257,6 +257,20 @@ TEST(NetworkCounts, CountedInputEqualsTheRingOfWeights) {
   expect_same_spikes(counted, weighed, "counted against weighed");
 }
 
+// A V that is no longer finite stops the run with the population named, whatever the synapse
+// (two spikes of 1e308 arriving at once make an infinite input).
+TEST(NetworkErrors, AStateThatIsNoLongerFiniteStopsTheRun) {
+  for (const auto kind : {SynapseKind::delta, SynapseKind::exp_current, SynapseKind::alpha_current,
+                          SynapseKind::exp_conductance, SynapseKind::alpha_conductance}) {
+    try {
+      simulate(one_synapse(kind, 5, 1e308, 1.0, {10.0, 10.0}));
+      ADD_FAILURE() << "no error for synapse kind " << static_cast<int>(kind);
+    } catch (const SimulationError& e) {
+      EXPECT_NE(std::string(e.what()).find("population post"), std::string::npos) << e.what();
+    }
+  }
+}
+
 // Conductances pull V toward their reversal potential and never past it, however strong.
 TEST(NetworkConductance, VoltageStaysOnTheNearSideOfTheReversalPotential) {
   for (const auto& [E_rev, weight] : std::vector<std::pair<double, double>>{{0.0, 500.0}, {-80.0, 500.0}}) {

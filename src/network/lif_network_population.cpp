@@ -170,7 +170,9 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
     else
       return a.channels[c];
   };
-  DoubleMask bad(false);
+  // V times zero, summed: zero while every V is finite, NaN once one is not (one multiply-add a
+  // vector; a comparison of |V| took three operations).
+  Doubles nonfinite(0.0);
   // K consecutive vectors at once, each phase over all K before the next (unrolled): their chains
   // of dependent operations (the exponential, the division) interleave, so that the processor
   // always has independent work at hand. Each vector's arithmetic is the same whatever K.
@@ -257,7 +259,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         v[k] += Doubles(a.jumps + i, stdx::element_aligned);
         Doubles(0.0).copy_to(a.jumps + i, stdx::element_aligned);
       }
-      bad = bad || !(stdx::abs(v[k]) <= DBL_MAX);  // before the reset, which would hide it
+      nonfinite += v[k] * 0.0;  // before the reset, which would hide it
       // The end of the hold is written only at a spike: a step writes V and nothing else of the
       // neuron's own state (the network kernels are bound by the bytes they move).
       const Doubles until(a.held_until + i, stdx::element_aligned);
@@ -281,7 +283,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
   for (; i + together * core::simd_width <= end; i += together * core::simd_width)
     vectors(i, std::integral_constant<std::size_t, together>{});
   for (; i < end; i += core::simd_width) vectors(i, std::integral_constant<std::size_t, 1>{});
-  return bad;
+  return nonfinite != nonfinite;  // (NaN lanes)
 }
 
 template <bool Conductance, bool Uniform, bool Plain>
