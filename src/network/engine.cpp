@@ -474,6 +474,10 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
 // Thread t adds every spike of the epoch to the input buffers of the targets it owns.
 void Engine::deliver(std::size_t t, std::int64_t first, std::int64_t steps, std::size_t parity) {
   for (auto& j : projections_) {
+    // (Most epochs of a small network carry a few spikes: a sender with none costs nothing.)
+    std::size_t spikes = 0;
+    for (std::size_t u = 0; u < threads_; ++u) spikes += list(parity, j.sender, u).neurons.size();
+    if (spikes == 0) continue;
     if (j.short_targets.empty())
       deliver(j, j.connections.targets.data(), t, first, steps, parity);
     else
