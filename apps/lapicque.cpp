@@ -140,9 +140,7 @@ int command_fi(const FiOptions& o) {
   } catch (const ParameterError& error) {
     throw io::UserError(error.key() + " = " + error.value() + ": " + error.allowed());
   }
-  std::ostringstream table;
-  io::write_fi_csv(table, points);
-  io::write_file(o.out, table.str());
+  io::write_file(o.out, io::fi_csv(points));
   return 0;
 }
 

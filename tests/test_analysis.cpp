@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 
@@ -80,6 +81,47 @@ TEST(Analysis, FiCurveOfLifHasTheClosedFormBesideIt) {
       fi_curve(experiment("adex", {}, {}, 0.1, 300, Method::adaptive), current_range(0, 1000, 500), 0);
   EXPECT_FALSE(adex.front().analytic_hz.has_value());
   EXPECT_GT(adex.back().rate_hz, 0);
+}
+
+// A summarised run keeps of each neuron what run()'s spike times give: the count, first and last
+// spike at or after the time, and the first of all; for noisy AdEx (stepped in blocks of neurons)
+// and LIF under constant currents (leaping).
+TEST(Analysis, SummarisedRunsSummariseTheSpikesOfRun) {
+  const ParamValues adex{{"C_m", 281}, {"g_L", 30},    {"E_L", -70.6}, {"V_th", -50.4},    {"Delta_T", 2},
+                         {"a", 4},     {"tau_w", 144}, {"b", 80.5},    {"V_reset", -70.6}, {"V_peak", 0}};
+  std::vector<double> currents(300);
+  for (std::size_t i = 0; i < currents.size(); ++i) currents[i] = 2.5 * static_cast<double>(i);
+  for (const auto& e : {testing::experiment("adex", adex, {{"noise", {{"mean", 300.0}, {"sigma", 200.0}}}},
+                                            0.1, 400, Method::euler, {}),
+                        testing::experiment("lif", {}, {}, 0.1, 400, Method::exact, {})}) {
+    const RunResult whole = run(e, currents.size(), currents);
+    for (double from : {0.0, 123.4}) {
+      std::vector<SpikeSummary> summaries;
+      const RunResult summarised = run_summarized(e, currents.size(), currents, from, summaries);
+      ASSERT_EQ(summaries.size(), currents.size());
+      EXPECT_TRUE(summarised.spikes.empty());
+      std::size_t firing = 0;
+      for (std::size_t i = 0; i < currents.size(); ++i) {
+        const auto& t = whole.spikes[i];
+        const auto at = std::lower_bound(t.begin(), t.end(), from);
+        const SpikeSummary& s = summaries[i];
+        ASSERT_EQ(s.count, static_cast<std::size_t>(t.end() - at)) << e.model << " neuron " << i;
+        if (s.count > 0) {
+          ++firing;
+          EXPECT_EQ(s.first, *at);
+          EXPECT_EQ(s.last, t.back());
+        } else {
+          EXPECT_TRUE(std::isnan(s.first) && std::isnan(s.last));
+        }
+        if (t.empty())
+          EXPECT_TRUE(std::isnan(s.first_of_all));
+        else
+          EXPECT_EQ(s.first_of_all, t.front());
+      }
+      EXPECT_GT(firing, 100u) << e.model;
+      EXPECT_LT(firing, currents.size()) << e.model;
+    }
+  }
 }
 
 TEST(Analysis, CurrentRangesAreTheDecimalsMeant) {

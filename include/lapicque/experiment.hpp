@@ -2,6 +2,7 @@
 // currents), and running it.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -61,5 +62,19 @@ using ProgressCallback = std::function<void(double fraction)>;
 // any number of threads.
 RunResult run(const Experiment& experiment, std::size_t neurons = 1, std::span<const double> extra_input = {},
               const ProgressCallback& progress = {});
+
+// What an f-I curve needs of one neuron's spikes: those at or after a time, their count, the first
+// and the last [ms], and the first spike of all (NaN where there is none).
+struct SpikeSummary {
+  std::size_t count = 0;
+  double first = NAN, last = NAN, first_of_all = NAN;
+};
+
+// As run(), keeping of each neuron only its SpikeSummary for the spikes at or after `from_ms`
+// (RunResult::spikes left empty): a sweep of thousands of currents then holds the spike times of
+// one block of neurons at a time, not of all (the same spikes as run(), summarised).
+RunResult run_summarized(const Experiment& experiment, std::size_t neurons,
+                         std::span<const double> extra_input, double from_ms,
+                         std::vector<SpikeSummary>& summaries, const ProgressCallback& progress = {});
 
 }  // namespace lapicque

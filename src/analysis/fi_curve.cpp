@@ -50,29 +50,28 @@ std::vector<double> current_range(double from, double to, double step) {
   return currents;
 }
 
-std::vector<FiPoint> fi_curve(const Experiment& experiment, std::span<const double> currents,
-                              double skip_ms, const ProgressCallback& progress) {
+std::vector<FiPoint> fi_curve(const Experiment& experiment, std::span<const double> currents, double skip_ms,
+                              const ProgressCallback& progress) {
   if (!(skip_ms >= 0) || !(skip_ms < experiment.duration))
     throw ParameterError("--skip", format_double(skip_ms) + " ms",
                          "must lie in [0, duration = " + format_double(experiment.duration) + " ms)");
   Experiment e = experiment;
   e.inputs.clear();
   e.record.variables.clear();
-  const RunResult result = run(e, currents.size(), currents, progress);
+  std::vector<SpikeSummary> spikes;
+  const RunResult result = run_summarized(e, currents.size(), currents, skip_ms, spikes, progress);
   const auto analytic = find_model(e.model)->analytic_rates_hz(e.neuron, currents);
   std::vector<FiPoint> points(currents.size());
   for (std::size_t i = 0; i < currents.size(); ++i) {
     // Spikes after the skip: their count, and the span from the first to the last.
-    const auto& spikes = result.spikes[i];
-    const auto first = std::lower_bound(spikes.begin(), spikes.end(), skip_ms);
-    const auto count = static_cast<std::size_t>(spikes.end() - first);
+    const SpikeSummary& s = spikes[i];
     FiPoint& p = points[i];
     p.current = currents[i];
-    p.spikes = count;
-    p.count_rate_hz = 1000.0 * static_cast<double>(count) / (result.duration - skip_ms);
+    p.spikes = s.count;
+    p.count_rate_hz = 1000.0 * static_cast<double>(s.count) / (result.duration - skip_ms);
     p.rate_hz =
-        count >= 2 ? 1000.0 * static_cast<double>(count - 1) / (spikes.back() - *first) : p.count_rate_hz;
-    p.first_spike_ms = spikes.empty() ? std::nan("") : spikes.front();
+        s.count >= 2 ? 1000.0 * static_cast<double>(s.count - 1) / (s.last - s.first) : p.count_rate_hz;
+    p.first_spike_ms = s.first_of_all;
     p.analytic_hz = analytic[i];
   }
   return points;

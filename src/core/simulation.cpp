@@ -96,8 +96,26 @@ void validate(const Experiment& e) {
                     trace_bytes / 1e9, steps));
 }
 
-RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> extra_input,
-              const ProgressCallback& progress) {
+namespace {
+
+// A neuron's spikes at or after `from_ms`, summarised.
+SpikeSummary summary(const std::vector<double>& spikes, double from_ms) {
+  SpikeSummary out;
+  const auto first = std::lower_bound(spikes.begin(), spikes.end(), from_ms);
+  out.count = static_cast<std::size_t>(spikes.end() - first);
+  if (!spikes.empty()) out.first_of_all = spikes.front();
+  if (out.count > 0) {
+    out.first = *first;
+    out.last = spikes.back();
+  }
+  return out;
+}
+
+// run() and run_summarized(): with `summaries`, each block's spike times are summarised as soon
+// as the block is done.
+RunResult simulate(const Experiment& e, std::size_t neurons, std::span<const double> extra_input,
+                   const ProgressCallback& progress, double summarize_from,
+                   std::vector<SpikeSummary>* summaries) {
   validate(e);
   const Model& model = model_of(e);
   const Integration integration = integration_of(e, model);
@@ -166,8 +184,14 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
                    std::memory_order_relaxed);
   };
 
+  // Summarised runs: each thread lends the neurons of its block spike vectors of its own, taken
+  // back with their capacity once the block is summarised, so that the whole sweep allocates a
+  // block's worth of them (allocating one per neuron touched a page of the heap every few).
+  std::vector<SpikeTimes> lent(summaries != nullptr ? threads : 0, SpikeTimes(block));
   // Runs neurons [begin, end) from the first step to the last.
   const auto run_block = [&](std::size_t thread, std::size_t begin, std::size_t end) {
+    if (summaries != nullptr)
+      for (std::size_t i = begin; i < end; ++i) result.spikes[i].swap(lent[thread][i - begin]);
     const bool records = recording && watched >= begin && watched < end;
     std::size_t spikes_before = 0;
     // Without random inputs the held part never changes: filled once.
@@ -222,6 +246,12 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
       fill_input(result.steps);
       record_row(result.steps);
     }
+    if (summaries != nullptr)
+      for (std::size_t i = begin; i < end; ++i) {
+        (*summaries)[i] = summary(result.spikes[i], summarize_from);
+        result.spikes[i].clear();
+        result.spikes[i].swap(lent[thread][i - begin]);
+      }
   };
 
   if (progress) progress(0.0);
@@ -237,7 +267,22 @@ RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> 
   for (const auto& error : errors)
     if (error) std::rethrow_exception(error);
   if (progress) progress(1.0);
+  if (summaries != nullptr) result.spikes.clear();
   return result;
+}
+
+}  // namespace
+
+RunResult run(const Experiment& e, std::size_t neurons, std::span<const double> extra_input,
+              const ProgressCallback& progress) {
+  return simulate(e, neurons, extra_input, progress, 0, nullptr);
+}
+
+RunResult run_summarized(const Experiment& e, std::size_t neurons, std::span<const double> extra_input,
+                         double from_ms, std::vector<SpikeSummary>& summaries,
+                         const ProgressCallback& progress) {
+  summaries.assign(neurons, {});
+  return simulate(e, neurons, extra_input, progress, from_ms, &summaries);
 }
 
 }  // namespace lapicque

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "io/experiment_file.hpp"
 #include "lapicque/model.hpp"
@@ -64,19 +65,23 @@ std::string spike_train_text(const SpikeTimes& spikes, std::int64_t steps, doubl
   return text;
 }
 
-void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points) {
+std::string fi_csv(const std::vector<FiPoint>& points) {
   const bool analytic = !points.empty() && points.front().analytic_hz.has_value();
-  fmt::memory_buffer text;
-  const auto to = fmt::appender(text);
+  std::string text;
+  text.reserve(64 + 96 * points.size());  // (grown once: a sweep's table is thousands of rows)
+  const auto to = std::back_inserter(text);
   fmt::format_to(to, "I_pA,rate_hz{},count_rate_hz,spikes,first_spike_ms\n", analytic ? ",analytic_hz" : "");
-  // fmt writes doubles shortest round-trip, "nan" and "inf" as such; the formats are compiled (a
-  // sweep's table is thousands of rows).
+  // fmt writes doubles shortest round-trip, "nan" and "inf" as such; the formats are compiled.
   for (const auto& p : points) {
     fmt::format_to(to, FMT_COMPILE("{},{}"), p.current, p.rate_hz);
     if (analytic) fmt::format_to(to, FMT_COMPILE(",{}"), p.analytic_hz.value_or(NAN));
     fmt::format_to(to, FMT_COMPILE(",{},{},{}\n"), p.count_rate_hz, p.spikes, p.first_spike_ms);
   }
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  return text;
+}
+
+void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points) {
+  out << fi_csv(points);
 }
 
 namespace {

@@ -18,6 +18,7 @@ std::string number_text(double value);
 void write_spikes_csv(std::ostream& out, const SpikeTimes& spikes);
 void write_trace_csv(std::ostream& out, const Trace& trace);
 void write_fi_csv(std::ostream& out, const std::vector<FiPoint>& points);
+std::string fi_csv(const std::vector<FiPoint>& points);  // the same table as text
 
 // Seed 003's display of spike trains: one line per neuron, one character per step of dt [ms]
 // (`|` for a step that holds a spike, `_` otherwise), separated by spaces.
