@@ -168,12 +168,18 @@ class Engine {
   SpikeList& list(std::size_t parity, std::size_t sender, std::size_t t) {
     return lists_[parity][sender * threads_ + t];
   }
+  // Thread t's share of sender s (a population, then the sources), computed once: share() divides
+  // three times, which every projection and population paid at every epoch.
+  std::pair<std::size_t, std::size_t> own(std::size_t s, std::size_t t) const {
+    return shares_[s * threads_ + t];
+  }
 
   const NetworkSpec& spec_;
   std::size_t threads_;
   std::int64_t steps_ = 0, epoch_ = 1;
   std::vector<std::unique_ptr<NetworkPopulation>> populations_;
   std::vector<SpikeSource> sources_;
+  std::vector<std::pair<std::size_t, std::size_t>> shares_;  // [sender x thread], see own()
   std::vector<Projection> projections_;
   std::vector<Drive> drives_;
   std::vector<Recorder> recorders_;
@@ -206,6 +212,11 @@ void Engine::build() {
     }
     sources_.push_back(std::move(source));
   }
+  for (const auto& pop : populations_)
+    for (std::size_t t = 0; t < threads_; ++t)
+      shares_.push_back(share(pop->padded_size(), thread_grain, t, threads_));
+  for (const auto& source : sources_)
+    for (std::size_t t = 0; t < threads_; ++t) shares_.push_back(share(source.size, 4, t, threads_));
   for (std::size_t k = 0; k < n.projections.size(); ++k) build_projection(k);
   for (std::size_t k = 0; k < n.drives.size(); ++k) {
     const auto& d = n.drives[k];
@@ -425,7 +436,7 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
   for (std::int64_t n = first; n < first + steps; ++n) {
     for (std::size_t p = 0; p < P; ++p) {
       auto& pop = *populations_[p];
-      const auto [begin, end] = share(pop.padded_size(), thread_grain, t, threads_);
+      const auto [begin, end] = own(p, t);
       for (auto& r : recorders_)
         if (r.population == p && r.neuron >= begin && r.neuron < end)
           r.trace.values[n] = pop.value(r.variable, r.neuron, n);
@@ -456,7 +467,7 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
       auto& source = sources_[k];
       auto& out = list(parity, P + k, t);
       if (source.poisson) {
-        const auto [begin, end] = share(source.size, 4, t, threads_);
+        const auto [begin, end] = own(P + k, t);
         source.poisson->for_each(n, begin, end, [&](std::size_t i, std::uint32_t count) {
           for (std::uint32_t c = 0; c < count; ++c) out.neurons.push_back(static_cast<std::uint32_t>(i));
         });
@@ -489,7 +500,7 @@ template <class Index>
 void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::int64_t first,
                      std::int64_t steps, std::size_t parity) {
   auto& target = *populations_[j.target];
-  const auto [own_begin, own_end] = share(target.padded_size(), thread_grain, t, threads_);
+  const auto [own_begin, own_end] = own(j.target, t);
   if (own_begin >= own_end) return;
   const auto* offsets = j.connections.offsets.data();
   // This thread's part of source s's targets.
