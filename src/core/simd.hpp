@@ -128,7 +128,8 @@ struct Sixteenths {
   Vector value, rest;
 };
 template <class Vector>
-[[gnu::always_inline]] inline Sixteenths<Vector> sixteenths(const Vector& m, const Vector& n) {
+[[gnu::always_inline]] inline Sixteenths<Vector> sixteenths([[maybe_unused]] const Vector& m,
+                                                            [[maybe_unused]] const Vector& n) {
 #if defined(__x86_64__) && defined(__AVX512F__)
   if constexpr (Vector::size() == 8) {
     // (A permutation across two registers takes the index's low 4 bits.)
@@ -152,7 +153,8 @@ template <class Vector>
           Vector([&](auto lane) { return exp2_sixteenths_rest[j(lane)]; })};
 }
 template <class Vector>
-[[gnu::always_inline]] inline Vector times_power_of_sixteenths(const Vector& y, const Vector& m,
+[[gnu::always_inline]] inline Vector times_power_of_sixteenths(const Vector& y,
+                                                               [[maybe_unused]] const Vector& m,
                                                                const Vector& n) {
   // n << 48 with n's low 4 bits cleared is floor(n / 16) << 52, the exponent field's place: added to
   // y's bits, it multiplies y by 2^floor(n / 16) (exactly, the result being normal). m's bits above
