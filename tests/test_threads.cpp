@@ -92,6 +92,24 @@ TEST(ShardedArray, KeepsValuesAcrossCutsWithEachShareOnItsOwnPages) {
 // A sweep under constant currents leaps, its threads taking blocks of neurons in turn: the same
 // spikes on 1, 2 and 3 threads (AdEx under euler and LIF exact, 1,000 currents, so that the
 // threads are used).
+// The spikes of `currents` run as one population on 1, 2 and 3 threads (at least `least` in all):
+// the same on each.
+void expect_same_spikes_on_one_two_and_three_threads(const Experiment& e, const std::vector<double>& currents,
+                                                     std::size_t least) {
+  const int before = omp_get_max_threads();
+  std::vector<RunResult> results;
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    results.push_back(run(e, currents.size(), currents));
+  }
+  omp_set_num_threads(before);
+  std::size_t spikes = 0;
+  for (const auto& s : results[0].spikes) spikes += s.size();
+  EXPECT_GT(spikes, least) << e.model;
+  EXPECT_EQ(results[0].spikes, results[1].spikes) << e.model;
+  EXPECT_EQ(results[0].spikes, results[2].spikes) << e.model;
+}
+
 TEST(LeapingSweep, IdenticalOnOneTwoAndThreeThreads) {
   const ParamValues adex{{"C_m", 281},       {"g_L", 30},   {"E_L", -70.6}, {"V_th", -50.4},
                          {"Delta_T", 2},     {"a", 4},      {"tau_w", 144}, {"b", 80.5},
@@ -101,21 +119,9 @@ TEST(LeapingSweep, IdenticalOnOneTwoAndThreeThreads) {
   std::vector<double> currents(1000);
   for (std::size_t i = 0; i < currents.size(); ++i) currents[i] = static_cast<double>(i);
   for (const auto& [model, params, method] :
-       {std::tuple{"adex", adex, Method::euler}, std::tuple{"lif", lif, Method::exact}}) {
-    const auto e = testing::experiment(model, params, {}, 0.1, 1000, method, {});
-    const int before = omp_get_max_threads();
-    std::vector<RunResult> results;
-    for (int threads : {1, 2, 3}) {
-      omp_set_num_threads(threads);
-      results.push_back(run(e, currents.size(), currents));
-    }
-    omp_set_num_threads(before);
-    std::size_t spikes = 0;
-    for (const auto& s : results[0].spikes) spikes += s.size();
-    EXPECT_GT(spikes, 5000u) << model;
-    EXPECT_EQ(results[0].spikes, results[1].spikes) << model;
-    EXPECT_EQ(results[0].spikes, results[2].spikes) << model;
-  }
+       {std::tuple{"adex", adex, Method::euler}, std::tuple{"lif", lif, Method::exact}})
+    expect_same_spikes_on_one_two_and_three_threads(
+        testing::experiment(model, params, {}, 0.1, 1000, method, {}), currents, 5000);
 }
 
 // The caller is member 0 and takes blocks while another member is held back from starting: a
@@ -155,20 +161,10 @@ TEST(SteppingSweep, IdenticalOnOneTwoAndThreeThreads) {
                         {"V_th", -55}, {"V_reset", -70}, {"t_ref", 2}};
   std::vector<double> currents(700);
   for (std::size_t i = 0; i < currents.size(); ++i) currents[i] = static_cast<double>(i);
-  const auto e = testing::experiment("lif", lif, {{"sine", {{"amplitude", 100.0}, {"frequency", 10.0}}}}, 0.1,
-                                     1500, Method::exact, {});
-  const int before = omp_get_max_threads();
-  std::vector<RunResult> results;
-  for (int threads : {1, 2, 3}) {
-    omp_set_num_threads(threads);
-    results.push_back(run(e, currents.size(), currents));
-  }
-  omp_set_num_threads(before);
-  std::size_t spikes = 0;
-  for (const auto& s : results[0].spikes) spikes += s.size();
-  EXPECT_GT(spikes, 2000u);
-  EXPECT_EQ(results[0].spikes, results[1].spikes);
-  EXPECT_EQ(results[0].spikes, results[2].spikes);
+  expect_same_spikes_on_one_two_and_three_threads(
+      testing::experiment("lif", lif, {{"sine", {{"amplitude", 100.0}, {"frequency", 10.0}}}}, 0.1, 1500,
+                          Method::exact, {}),
+      currents, 2000);
 }
 
 cpu_set_t own_affinity() {
