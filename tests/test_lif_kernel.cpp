@@ -83,6 +83,30 @@ TEST(LifKernel, LeapingFromSpikeToSpikeMatchesStepping) {
   }
 }
 
+// An input that drives the neuron faster than the model can describe (t_ref = 0, so the time from
+// reset to threshold is nanoseconds) stops the run with a message, stepping or leaping.
+TEST(LifKernel, RefusesMoreThanTenThousandSpikesAStep) {
+  models::Lif::Params p;
+  p.t_ref = 0;
+  p.V_m = p.E_L;
+  const double dt = 0.1;
+  std::vector<double> held(24, 1e12);  // pA
+  for (const bool leaping : {false, true}) {
+    core::LifExactPopulation<models::Lif> fast(p, held.size(), {Method::exact, dt, 1e-8, 1e-10});
+    SpikeTimes spikes(held.size());
+    try {
+      if (leaping)
+        fast.leap(0, held.size(), 0, 50, dt, 0.0, held, spikes);
+      else
+        fast.advance(0, held.size(), {0, 0.0, dt, nullptr}, held, spikes);
+      ADD_FAILURE() << (leaping ? "leaping" : "stepping") << ": no error";
+    } catch (const SimulationError& e) {
+      EXPECT_NE(std::string(e.what()).find("spikes"), std::string::npos) << e.what();
+    }
+    for (const auto& train : spikes) EXPECT_LE(train.size(), 10001u * 50);
+  }
+}
+
 TEST(LifKernel, ReportsAStateThatIsNoLongerFinite) {
   models::Lif::Params p;
   p.V_m = p.E_L;

@@ -137,6 +137,23 @@ class LifExactPopulation final : public ModelPopulation<M> {
         t = t_spike;
         v = p.V_reset;
         until = t_spike + p.t_ref;
+        if (std::isfinite(from_reset)) {
+          // Spike to spike, as the loop above goes from a reset (t = until, then t + from_reset),
+          // written straight into the room reserved: a chain of two additions a spike, without
+          // the loop's branches or push_back's check of capacity (a sweep of 1,000 currents
+          // spends most of its simulation here). The loop above takes the end of the span.
+          auto& out = spikes[i];
+          const std::size_t filled = out.size();
+          out.resize(std::min(out.capacity(), spikes_before + static_cast<std::size_t>(spike_limit)));
+          double* slot = out.data() + filled;
+          const double* const stop = out.data() + out.size();
+          for (double next; until < t_to && slot < stop && (next = until + from_reset) <= t_to;) {
+            *slot++ = next;
+            t = next;
+            until = next + p.t_ref;
+          }
+          out.resize(static_cast<std::size_t>(slot - out.data()));
+        }
       }
       V[i] = v;
       refractory_until_[i] = until;
