@@ -149,8 +149,9 @@ RunResult simulate(const Experiment& e, std::size_t neurons, std::span<const dou
   // The neurons are cut into blocks that the threads take in turn from a shared counter, each
   // block run from the first step to the last (its state stays in the cache). Leaping blocks are
   // 48 neurons (whole lines and SIMD vectors at any width): a leap costs more for a neuron that
-  // spikes more, and an f-I sweep's strong currents are at one end. Stepping blocks are larger, so
-  // that the cost of a call per step stays small, yet about four per thread.
+  // spikes more, and an f-I sweep's strong currents are at one end. Stepping blocks are about four
+  // per thread, so that a call per step costs little beside the block's work, and at least 32
+  // neurons (64 neurons on two threads: two blocks of 32, as even as halves).
   // Threads pay off only for enough work: a leap costs about one logarithm per spike, a step a few
   // operations per neuron.
   const double work = static_cast<double>(neurons) *
@@ -161,8 +162,9 @@ RunResult simulate(const Experiment& e, std::size_t neurons, std::span<const dou
           : 1;
   constexpr std::size_t line = 16;  // doubles: two threads never write the same line
   const std::size_t block =
-      may_leap ? 48
-               : std::max<std::size_t>(48, (neurons + 4 * threads * line - 1) / (4 * threads * line) * line);
+      may_leap
+          ? 48
+          : std::max<std::size_t>(2 * line, (neurons + 4 * threads * line - 1) / (4 * threads * line) * line);
   const std::size_t blocks = (neurons + block - 1) / block;
   core::BlockCounter next_block(blocks);
   std::vector<std::exception_ptr> errors(threads);
