@@ -66,10 +66,9 @@ class AdexEulerPopulation final : public ModelPopulation<models::Adex> {
   // g_L), its drive dt/tau_m (E_L + I/g_L) computed once per input (`drive`); the exponential's
   // term, dt/tau_m Delta_T exp((V - V_T)/Delta_T), is one exponential with the constant factor
   // moved into its argument, computed beside the rest; w's step is w (1 - dt/tau_w) + a dt/tau_w
-  // (V - E_L). 29 vector operations a step.
+  // (V - E_L): four multiply-adds beside the exponential's ten.
   struct FreeStep {
-    Doubles V_peak, V_exp_cap, inverse_Delta_T, exponent_offset, v_keeps, w_to_v, leak_drive, w_keeps, v_to_w,
-        w_offset;
+    Doubles V_peak, inverse_Delta_T, exponent_offset, v_keeps, w_to_v, leak_drive, w_keeps, v_to_w, w_offset;
     FreeStep(const models::Adex::Params& p, double step)
         : V_peak(p.V_peak),
           inverse_Delta_T(1 / p.Delta_T),

@@ -11,7 +11,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <new>
 #include <system_error>
 #include <thread>
 #include <vector>
