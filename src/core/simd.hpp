@@ -46,6 +46,25 @@ template <class Vector>
   return Vector([&](auto lane) { return static_cast<double>(p[lane]); });
 }
 
+// Zeroes simd_width 16-bit counts at `p` in one store (element by element they took one store
+// each, and stores bound CUBA's kernel).
+template <class Vector>
+[[gnu::always_inline]] inline void zero_counts(std::uint16_t* p) {
+#if defined(__x86_64__) && defined(__AVX512F__)
+  if constexpr (Vector::size() == 8) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_setzero_si128());
+    return;
+  }
+#endif
+#if defined(__x86_64__) && defined(__AVX2__)
+  if constexpr (Vector::size() == 4) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_setzero_si128());
+    return;
+  }
+#endif
+  for (std::size_t lane = 0; lane < Vector::size(); ++lane) p[lane] = 0;
+}
+
 // x, rounded where it stands: the compiler may not fuse the product that made it into a later
 // multiply-add, so a value computed in registers sums as the same value read from memory would.
 template <class Vector>
@@ -221,6 +240,11 @@ template <class Vector>
 // simd_width 16-bit counts from p, as doubles.
 [[gnu::always_inline]] inline Doubles counts_as_doubles(const std::uint16_t* p) {
   return detail::counts_as_doubles<Doubles>(p);
+}
+
+// Zeroes simd_width 16-bit counts at p.
+[[gnu::always_inline]] inline void zero_counts(std::uint16_t* p) {
+  detail::zero_counts<Doubles>(p);
 }
 
 // x, kept from being fused into a later multiply-add (see detail::rounded).

@@ -104,7 +104,7 @@ struct Column {
   double value;
   const double* values;  // nullptr: every neuron has `value`
   Doubles at(std::size_t i) const {
-    return values != nullptr ? Doubles(values + i, stdx::element_aligned) : Doubles(value);
+    return values != nullptr ? Doubles(values + i, stdx::vector_aligned) : Doubles(value);
   }
 };
 Column column(const PerNeuron& p) {
@@ -140,14 +140,21 @@ struct StepArrays {
   std::size_t size;
 };
 
+// What a step's channels read, for kernels compiled without a branch in their loop: `rows`, every
+// channel exponential with its arrivals in rows of the ring and no per-neuron input or delta jump
+// (COBA's); `counts`, the same with every channel's arrivals counted (CUBA's); `any`, the rest.
+enum class Inputs { rows, counts, any };
+
 // One pass per SIMD vector of neurons: the input arriving at t_n completes the synaptic variables
 // at t_n; V from t_n to t_{n+1} under them and the external input; the synaptic variables' own
 // decay to t_{n+1} (their input there comes with the next step); delta jumps arriving at t_{n+1};
 // then the threshold and the refractory hold at t_{n+1}. Compiled for each number of channels up
-// to 4 (Count = 0 reads a.count), for parameters alike or not, and for `Plain` steps (exponential
-// channels whose arrivals are rows of the ring, no per-neuron input, no delta jumps: COBA's), so
-// that the usual networks run without a branch or a reload in the loop.
-template <std::size_t Count, bool Conductance, bool Uniform, bool Plain>
+// to 4 (Count = 0 reads a.count), for parameters alike or not, and for each kind of Inputs, so
+// that the usual networks run without a branch or a reload in the loop. Every array the kernel
+// reads lies on whole lines from each share's first neuron (sharded_array.hpp, LineAlignedVector),
+// so its vectors are loaded and stored aligned (GCC splits unaligned 256-bit stores in two when it
+// tunes for Zen).
+template <std::size_t Count, bool Conductance, bool Uniform, Inputs In>
 DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end, SpikeBuffer& spikes) {
   // A local copy: no store through the state pointers can reach it, so its pointers and
   // parameters stay in registers (read through the reference, they were reloaded at every vector).
@@ -187,39 +194,37 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
       for (std::size_t c = 0; c < count; ++c) {
         const auto& ch = channel(c);
         Doubles in;
-        if (!Plain && ch.counted != nullptr) {
+        if (In == Inputs::counts || (In == Inputs::any && ch.counted != nullptr)) {
           // (rounded: summed as the ring's doubles would be, to the bit)
           in = core::rounded(core::counts_as_doubles(ch.counted + i) * ch.weight);
-          // (Stores of uint16_t, not memset: a char store could alias the channel views, which
-          // the compiler would then reload at every vector.)
-          for (std::size_t lane = 0; lane < w; ++lane) ch.counted[i + lane] = 0;
+          core::zero_counts(ch.counted + i);
         } else {
-          in = Doubles(ch.in + i, stdx::element_aligned);
-          Doubles(0.0).copy_to(ch.in + i, stdx::element_aligned);
+          in = Doubles(ch.in + i, stdx::vector_aligned);
+          Doubles(0.0).copy_to(ch.in + i, stdx::vector_aligned);
         }
-        const Doubles s(ch.s + i, stdx::element_aligned);
-        if (!Plain && ch.x != nullptr) {
+        const Doubles s(ch.s + i, stdx::vector_aligned);
+        if (In == Inputs::any && ch.x != nullptr) {
           s_now[k][c] = s;
-          x_now[k][c] = Doubles(ch.x + i, stdx::element_aligned) + in * ch.kick;
+          x_now[k][c] = Doubles(ch.x + i, stdx::vector_aligned) + in * ch.kick;
         } else {
           s_now[k][c] = s + in;
           x_now[k][c] = Doubles(0.0);  // (unused: an exponential channel has no drive)
         }
       }
-      v[k] = Doubles(a.V + i, stdx::element_aligned);
+      v[k] = Doubles(a.V + i, stdx::vector_aligned);
     }
 #pragma GCC unroll 8
     for (std::size_t k = 0; k < K; ++k) {
       const std::size_t i = first + k * w;
       Doubles current = a.smooth;
-      if (!Plain && a.held != nullptr) current += Doubles(a.held + i, stdx::element_aligned);
+      if (In == Inputs::any && a.held != nullptr) current += Doubles(a.held + i, stdx::vector_aligned);
       if constexpr (!Conductance) {
         const Doubles V_inf = at(a.E_L, i) + current * at(a.inverse_g_L, i);
         v[k] = V_inf + (v[k] - V_inf) * at(a.decay, i);
         for (std::size_t c = 0; c < count; ++c) {
           const auto& ch = channel(c);
           v[k] += at(ch.from_s, i) * s_now[k][c];
-          if (!Plain && ch.x != nullptr) v[k] += at(ch.from_x, i) * x_now[k][c];
+          if (In == Inputs::any && ch.x != nullptr) v[k] += at(ch.from_x, i) * x_now[k][c];
         }
       } else {
         // C dV/dt = -G (V - E) with G = g_L + sum g and E = (g_L E_L + sum g E_rev + I) / G, all
@@ -247,29 +252,32 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
       const std::size_t i = first + k * w;
       for (std::size_t c = 0; c < count; ++c) {
         const auto& ch = channel(c);
-        if (!Plain && ch.x != nullptr) {
-          ((s_now[k][c] + a.h * x_now[k][c]) * ch.decay).copy_to(ch.s + i, stdx::element_aligned);
-          (x_now[k][c] * ch.decay).copy_to(ch.x + i, stdx::element_aligned);
+        if (In == Inputs::any && ch.x != nullptr) {
+          ((s_now[k][c] + a.h * x_now[k][c]) * ch.decay).copy_to(ch.s + i, stdx::vector_aligned);
+          (x_now[k][c] * ch.decay).copy_to(ch.x + i, stdx::vector_aligned);
         } else {
-          (s_now[k][c] * ch.decay).copy_to(ch.s + i, stdx::element_aligned);
+          (s_now[k][c] * ch.decay).copy_to(ch.s + i, stdx::vector_aligned);
         }
       }
-      if (!Plain && a.jumps != nullptr) {
-        v[k] += Doubles(a.jumps + i, stdx::element_aligned);
-        Doubles(0.0).copy_to(a.jumps + i, stdx::element_aligned);
+      if (In == Inputs::any && a.jumps != nullptr) {
+        v[k] += Doubles(a.jumps + i, stdx::vector_aligned);
+        Doubles(0.0).copy_to(a.jumps + i, stdx::vector_aligned);
       }
       nonfinite += v[k] * 0.0;  // before the reset, which would hide it
       // The end of the hold is written only at a spike: a step writes V and nothing else of the
       // neuron's own state (the network kernels are bound by the bytes they move).
-      const Doubles until(a.held_until + i, stdx::element_aligned);
-      const DoubleMask holding = Doubles(a.step) <= until;
-      const DoubleMask fire = !holding && v[k] >= at(a.V_th, i);
-      stdx::where(holding || fire, v[k]) = at(a.V_reset, i);
-      v[k].copy_to(a.V + i, stdx::element_aligned);
+      // Held neurons stay at V_reset, which lies below V_th (the model checks it): so the
+      // threshold, compared after the hold, finds no held neuron (two comparisons and two blends,
+      // where masks combined took seven operations).
+      const Doubles until(a.held_until + i, stdx::vector_aligned);
+      stdx::where(Doubles(a.step) <= until, v[k]) = at(a.V_reset, i);
+      const DoubleMask fire = v[k] >= at(a.V_th, i);
+      stdx::where(fire, v[k]) = at(a.V_reset, i);
+      v[k].copy_to(a.V + i, stdx::vector_aligned);
       if (stdx::any_of(fire)) {
         Doubles next = until;
         stdx::where(fire, next) = a.step + at(a.hold_steps, i);
-        next.copy_to(a.held_until + i, stdx::element_aligned);
+        next.copy_to(a.held_until + i, stdx::vector_aligned);
         for (std::size_t lane = 0; lane < w; ++lane)
           if (fire[lane] && i + lane < a.size)
             spikes.push_back({static_cast<std::uint32_t>(i + lane), a.t_spike});
@@ -285,29 +293,32 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
   return nonfinite != nonfinite;  // (NaN lanes)
 }
 
-template <bool Conductance, bool Uniform, bool Plain>
+template <bool Conductance, bool Uniform, Inputs In>
 DoubleMask lif_step_any(const StepArrays& a, std::size_t begin, std::size_t end, SpikeBuffer& spikes) {
   switch (a.count) {
     case 1:
-      return lif_step<1, Conductance, Uniform, Plain>(a, begin, end, spikes);
+      return lif_step<1, Conductance, Uniform, In>(a, begin, end, spikes);
     case 2:
-      return lif_step<2, Conductance, Uniform, Plain>(a, begin, end, spikes);
+      return lif_step<2, Conductance, Uniform, In>(a, begin, end, spikes);
     case 3:
-      return lif_step<3, Conductance, Uniform, Plain>(a, begin, end, spikes);
+      return lif_step<3, Conductance, Uniform, In>(a, begin, end, spikes);
     case 4:
-      return lif_step<4, Conductance, Uniform, Plain>(a, begin, end, spikes);
+      return lif_step<4, Conductance, Uniform, In>(a, begin, end, spikes);
     default:
-      return lif_step<0, Conductance, Uniform, Plain>(a, begin, end, spikes);
+      return lif_step<0, Conductance, Uniform, In>(a, begin, end, spikes);
   }
 }
 
 template <bool Conductance, bool Uniform>
 DoubleMask lif_step_kind(const StepArrays& a, std::size_t begin, std::size_t end, SpikeBuffer& spikes) {
-  bool plain = a.held == nullptr && a.jumps == nullptr;
-  for (std::size_t c = 0; c < a.count; ++c)
-    plain = plain && a.channels[c].x == nullptr && a.channels[c].counted == nullptr;
-  return plain ? lif_step_any<Conductance, Uniform, true>(a, begin, end, spikes)
-               : lif_step_any<Conductance, Uniform, false>(a, begin, end, spikes);
+  bool rows = a.held == nullptr && a.jumps == nullptr, counts = rows;
+  for (std::size_t c = 0; c < a.count; ++c) {
+    rows = rows && a.channels[c].x == nullptr && a.channels[c].counted == nullptr;
+    counts = counts && a.channels[c].x == nullptr && a.channels[c].counted != nullptr;
+  }
+  if (rows) return lif_step_any<Conductance, Uniform, Inputs::rows>(a, begin, end, spikes);
+  if (counts) return lif_step_any<Conductance, Uniform, Inputs::counts>(a, begin, end, spikes);
+  return lif_step_any<Conductance, Uniform, Inputs::any>(a, begin, end, spikes);
 }
 
 }  // namespace
