@@ -33,6 +33,7 @@
 #include "network/draw.hpp"
 #include "network/network_population.hpp"
 #include "network/poisson_counts.hpp"
+#include "network/spike_list.hpp"
 #include "network/spin_barrier.hpp"
 
 namespace lapicque {
@@ -71,17 +72,6 @@ struct SpikeSource {
 // at every step (a vector's end pointer) would pass their line from core to core at every write.
 template <class T>
 struct alignas(core::cache_line) OnOwnLine : T {};
-
-// The spikes one thread found in one epoch for one sender: neurons, and where each step ends
-// (on lines of its own: see OnOwnLine).
-struct alignas(core::cache_line) SpikeList {
-  core::LineAlignedVector<std::uint32_t> neurons;  // (their storage too: see SpikeBuffer)
-  core::LineAlignedVector<std::uint32_t> step_end;
-  void clear() {
-    neurons.clear();
-    step_end.clear();
-  }
-};
 
 struct Projection {
   std::size_t sender = 0;  // populations first, then sources
@@ -165,7 +155,7 @@ class Engine {
     cuts.push_back(pop.padded_size());
     return cuts;
   }
-  SpikeList& list(std::size_t parity, std::size_t sender, std::size_t t) {
+  network::SpikeList& list(std::size_t parity, std::size_t sender, std::size_t t) {
     return lists_[parity][sender * threads_ + t];
   }
   // Thread t's share of sender s (a population, then the sources), computed once: share() divides
@@ -186,7 +176,7 @@ class Engine {
   std::vector<char> recorded_;                                        // per population: spikes kept
   std::vector<std::vector<OnOwnLine<network::SpikeBuffer>>> spikes_;  // [population][thread]
   std::vector<std::vector<std::vector<std::uint32_t>>> counts_;       // [population][thread][step]
-  std::array<std::vector<SpikeList>, 2> lists_;                       // [epoch parity][sender x thread]
+  std::array<std::vector<network::SpikeList>, 2> lists_;              // [epoch parity][sender x thread]
   std::vector<OnOwnLine<network::SpikeBuffer>> found_;                // [thread]: scratch of one step
 };
 
@@ -458,8 +448,8 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
       found.clear();
       pop.step(begin, end, n, found);
       auto& out = list(parity, p, t);
-      for (const auto& spike : found) out.neurons.push_back(spike.neuron);
-      out.step_end.push_back(static_cast<std::uint32_t>(out.neurons.size()));
+      for (const auto& spike : found) out.push(spike.neuron);
+      out.end_step();
       counts_[p][t][n] = static_cast<std::uint32_t>(found.size());
       if (recorded_[p]) spikes_[p][t].insert(spikes_[p][t].end(), found.begin(), found.end());
     }
@@ -469,25 +459,29 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
       if (source.poisson) {
         const auto [begin, end] = own(P + k, t);
         source.poisson->for_each(n, begin, end, [&](std::size_t i, std::uint32_t count) {
-          for (std::uint32_t c = 0; c < count; ++c) out.neurons.push_back(static_cast<std::uint32_t>(i));
+          for (std::uint32_t c = 0; c < count; ++c) out.push(static_cast<std::uint32_t>(i));
         });
       } else if (t == 0) {  // the listed spikes sent at grid point n + 1
         const auto range = std::equal_range(source.scheduled.begin(), source.scheduled.end(),
                                             std::pair<std::int64_t, std::uint32_t>{n + 1, 0},
                                             [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (auto e = range.first; e != range.second; ++e) out.neurons.push_back(e->second);
+        for (auto e = range.first; e != range.second; ++e) out.push(e->second);
       }
-      out.step_end.push_back(static_cast<std::uint32_t>(out.neurons.size()));
+      out.end_step();
     }
   }
 }
 
 // Thread t adds every spike of the epoch to the input buffers of the targets it owns.
 void Engine::deliver(std::size_t t, std::int64_t first, std::int64_t steps, std::size_t parity) {
+  // The other threads' lists, all asked for at once: their lines then cross between the cores
+  // together, not one after the other as the projections come to them.
+  if (threads_ > 1)
+    for (const auto& l : lists_[parity]) l.prefetch();
   for (auto& j : projections_) {
     // (Most epochs of a small network carry a few spikes: a sender with none costs nothing.)
     std::size_t spikes = 0;
-    for (std::size_t u = 0; u < threads_; ++u) spikes += list(parity, j.sender, u).neurons.size();
+    for (std::size_t u = 0; u < threads_; ++u) spikes += list(parity, j.sender, u).size();
     if (spikes == 0) continue;
     if (j.short_targets.empty())
       deliver(j, j.connections.targets.data(), t, first, steps, parity);
@@ -522,18 +516,19 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
     for (std::size_t u = 0; u < threads_; ++u) {
       const auto& l = list(parity, j.sender, u);
       // A list ends early only when its thread failed in this epoch (the run then stops).
-      if (static_cast<std::size_t>(k) >= l.step_end.size()) continue;
-      const std::uint32_t from = k == 0 ? 0 : l.step_end[k - 1], to = l.step_end[k];
+      if (static_cast<std::uint32_t>(k) >= l.steps()) continue;
+      const std::span<const std::uint32_t> neurons = l.step(static_cast<std::uint32_t>(k));
+      const auto to = static_cast<std::uint32_t>(neurons.size());
       // The target lists lie anywhere in memory, and reading one waits for memory: this thread's
       // part of the list two spikes ahead is asked for, all its lines, while this one's are
       // delivered (Brunel: delivery a quarter faster than asking for the first lines of the next).
       constexpr std::uint32_t ahead = 2;
-      for (std::uint32_t q = from; q < to; ++q) {
+      for (std::uint32_t q = 0; q < to; ++q) {
         if (q + ahead < to) {
-          const auto [next, next_end] = part(l.neurons[q + ahead]);
+          const auto [next, next_end] = part(neurons[q + ahead]);
           for (const Index* at = next; at < next_end; at += 64 / sizeof(Index)) __builtin_prefetch(at);
         }
-        const auto [begin, end] = part(l.neurons[q]);
+        const auto [begin, end] = part(neurons[q]);
         if (count != nullptr) {
           std::uint16_t* const c = count;
           constexpr std::ptrdiff_t line = 64 / sizeof(Index);
@@ -570,12 +565,12 @@ void Engine::run(NetworkResult& result, const ProgressCallback& progress) {
   for (std::size_t k = 0; k < sources_.size(); ++k) {
     auto& out = list(1, populations_.size() + k, 0);
     for (const auto& [grid, neuron] : sources_[k].scheduled)
-      if (grid == 0) out.neurons.push_back(neuron);
-    out.step_end.push_back(static_cast<std::uint32_t>(out.neurons.size()));
-    for (std::size_t u = 1; u < threads_; ++u) list(1, populations_.size() + k, u).step_end.push_back(0);
+      if (grid == 0) out.push(neuron);
+    out.end_step();
+    for (std::size_t u = 1; u < threads_; ++u) list(1, populations_.size() + k, u).end_step();
   }
   for (std::size_t p = 0; p < populations_.size(); ++p)
-    for (std::size_t u = 0; u < threads_; ++u) list(1, p, u).step_end.push_back(0);
+    for (std::size_t u = 0; u < threads_; ++u) list(1, p, u).end_step();
   std::exception_ptr error;
   std::array<std::atomic<bool>, 3> failed{};  // by epoch modulo 3: read only after the next barrier
   const std::int64_t epochs = (steps_ + epoch_ - 1) / epoch_;

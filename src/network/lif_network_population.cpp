@@ -326,7 +326,8 @@ DoubleMask lif_step_kind(const StepArrays& a, std::size_t begin, std::size_t end
 void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) {
   if (begin >= end) return;
   const std::size_t t = share_of(begin);  // [begin, end) lies in that share
-  StepArrays a{};
+  StepArrays a;  // (every member set below: value-initialising it cost a memset call a step)
+  a.count = 0;
   std::array<ChannelView, max_channels> channels;  // (not zeroed: only the first a.count are read)
   a.channels = channels.data();
   a.smooth = external_input(begin, end, n);
