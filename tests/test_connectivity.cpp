@@ -144,6 +144,28 @@ TEST(Connectivity, AllToAllAndOneToOne) {
   }
 }
 
+// Spike delivery relies on it (add_at.hpp: a repeated target follows its twin).
+TEST(Connectivity, EveryRuleListsEachSourcesTargetsInIncreasingOrder) {
+  ConnectionRule listed{Rule::from_file};
+  listed.sources = {3, 0, 3, 1, 3, 0, 3};
+  listed.targets = {9, 4, 2, 7, 9, 1, 0};
+  const std::vector<ConnectionRule> rules{{Rule::all_to_all},
+                                          {Rule::one_to_one},
+                                          {Rule::pairwise_bernoulli, 0.3},
+                                          {Rule::fixed_indegree, 0, 12, true, true},
+                                          {Rule::fixed_outdegree, 0, 12, true, true},
+                                          {Rule::fixed_total, 0, 300, true, true},
+                                          listed};
+  for (const auto& rule : rules) {
+    const auto c = connect(rule, 10, 10, false, 5, 1);
+    ASSERT_GT(c.size(), 0u) << rule_name(rule.rule);
+    for (std::size_t s = 0; s < 10; ++s)
+      EXPECT_TRUE(std::is_sorted(c.targets.begin() + static_cast<std::ptrdiff_t>(c.offsets[s]),
+                                 c.targets.begin() + static_cast<std::ptrdiff_t>(c.offsets[s + 1])))
+          << rule_name(rule.rule) << ", source " << s;
+  }
+}
+
 TEST(Connectivity, TheSameOnAnyNumberOfThreads) {
   const std::vector<ConnectionRule> rules{{Rule::pairwise_bernoulli, 0.1},
                                           {Rule::fixed_indegree, 0, 40, false, false},

@@ -29,6 +29,7 @@
 #include "lapicque/error.hpp"
 #include "lapicque/model.hpp"
 #include "lapicque/network.hpp"
+#include "network/add_at.hpp"
 #include "network/connectivity.hpp"
 #include "network/draw.hpp"
 #include "network/network_population.hpp"
@@ -529,24 +530,21 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
           for (const Index* at = next; at < next_end; at += 64 / sizeof(Index)) __builtin_prefetch(at);
         }
         const auto [begin, end] = part(neurons[q]);
+        // w into every target's count or buffer, a line of targets at a time, four lines ahead
+        // asked for.
+        const auto add_to_targets = [&](auto* out, auto w) {
+          constexpr std::ptrdiff_t line = 64 / sizeof(Index);
+          const Index* e = begin;
+          for (; end - e >= line; e += line) {
+            __builtin_prefetch(e + 4 * line);
+            network::add_at(out, e, e + line, w);
+          }
+          network::add_at(out, e, end, w);
+        };
         if (count != nullptr) {
-          std::uint16_t* const c = count;
-          constexpr std::ptrdiff_t line = 64 / sizeof(Index);
-          const Index* e = begin;
-          for (; end - e >= line; e += line) {
-            __builtin_prefetch(e + 4 * line);
-            for (std::ptrdiff_t m = 0; m < line; ++m) ++c[e[m]];
-          }
-          for (; e < end; ++e) ++c[*e];
+          add_to_targets(count, 1);
         } else if (buffer != nullptr && j.weights.empty()) {
-          const double w = j.weight;
-          constexpr std::ptrdiff_t line = 64 / sizeof(Index);
-          const Index* e = begin;
-          for (; end - e >= line; e += line) {
-            __builtin_prefetch(e + 4 * line);
-            for (std::ptrdiff_t m = 0; m < line; ++m) buffer[e[m]] += w;
-          }
-          for (; e < end; ++e) buffer[*e] += w;
+          add_to_targets(buffer, j.weight);
         } else {
           for (const Index* e = begin; e < end; ++e) {
             const auto index = static_cast<std::size_t>(e - targets);
