@@ -1,5 +1,5 @@
-// Spike delivery's additions into the targets' counts and buffers: for lists that repeat targets
-// (multapses), the same values, bit for bit, as the plain loop `out[i] += w`, with twins inside and
+// Spike delivery's additions into the targets' counts and buffers: four at a time, the same values,
+// bit for bit, as the plain loop `out[i] += w`, with targets repeated (multapses) inside and
 // across the batches of four and lists of every length up to a few batches.
 #include <gtest/gtest.h>
 
@@ -21,12 +21,12 @@ void expect_as_plain_loop(const std::vector<Index>& targets, Weight w, std::mt19
   for (auto& v : plain) v = static_cast<Value>(start(rng));
   batched = plain;
   for (auto i : targets) plain[i] = static_cast<Value>(plain[i] + w);
-  add_at_repeating(batched.data(), targets.data(), targets.data() + targets.size(), w);
+  add_at_batched(batched.data(), targets.data(), targets.data() + targets.size(), w);
   ASSERT_EQ(std::memcmp(plain.data(), batched.data(), plain.size() * sizeof(Value)), 0)
       << targets.size() << " targets";
 }
 
-TEST(AddAt, RepeatingSameAsThePlainLoop) {
+TEST(AddAt, BatchedSameAsThePlainLoop) {
   std::mt19937 rng(3);
   for (std::size_t length = 0; length <= 13; ++length)
     for (int draw = 0; draw < 200; ++draw) {
@@ -45,7 +45,7 @@ TEST(AddAt, RepeatingSameAsThePlainLoop) {
 TEST(AddAt, AllOneTarget) {
   std::vector<std::uint16_t> counts(4, 0);
   const std::vector<std::uint16_t> same(11, 2);
-  add_at_repeating(counts.data(), same.data(), same.data() + same.size(), 1);
+  add_at_batched(counts.data(), same.data(), same.data() + same.size(), 1);
   EXPECT_EQ(counts, (std::vector<std::uint16_t>{0, 0, 11, 0}));
 }
 

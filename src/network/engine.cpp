@@ -101,9 +101,9 @@ struct Projection {
   // T - 1 begin (T - 1 per source, from the list's start), so that a thread goes straight to its
   // part instead of searching the list at every spike.
   std::vector<std::uint32_t> splits;
-  // Whether a source may list a target twice (multapses): its spikes are then added by
-  // add_at_repeating, else by the plain loop (add_at.hpp).
-  bool may_repeat = false;
+  // Sources with hundreds of targets each: their spikes are added by add_at_batched, the others'
+  // by the plain loop (add_at.hpp).
+  bool long_lists = false;
   double bytes() const {
     return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.bytes() +
                                connections.offsets.size() * 8 + weights.size() * 4 + delays.size() * 2 +
@@ -315,9 +315,7 @@ void Engine::build_projection(std::size_t k) {
                                    j.sender == j.target, n.seed, k);
   const auto& c = j.connections;
   const std::size_t n_source = c.offsets.size() - 1;
-  j.may_repeat = spec.rule.multapses &&
-                 (spec.rule.rule == Rule::fixed_indegree || spec.rule.rule == Rule::fixed_outdegree ||
-                  spec.rule.rule == Rule::fixed_total || spec.rule.rule == Rule::from_file);
+  j.long_lists = static_cast<double>(c.size()) >= 256.0 * static_cast<double>(n_source);
   const std::string prefix = fmt::format("projection[{}].", k);
   const bool listed_weights = spec.rule.rule == Rule::from_file && !spec.rule.weights.empty();
   const bool listed_delays = spec.rule.rule == Rule::from_file && !spec.rule.delays.empty();
@@ -543,13 +541,13 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
           const Index* e = begin;
           for (; end - e >= line; e += line) {
             __builtin_prefetch(e + 4 * line);
-            if (j.may_repeat)
-              network::add_at_repeating(out, e, e + line, w);
+            if (j.long_lists)
+              network::add_at_batched(out, e, e + line, w);
             else
               network::add_at(out, e, e + line, w);
           }
-          if (j.may_repeat)
-            network::add_at_repeating(out, e, end, w);
+          if (j.long_lists)
+            network::add_at_batched(out, e, end, w);
           else
             network::add_at(out, e, end, w);
         };
