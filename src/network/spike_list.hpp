@@ -25,26 +25,9 @@ class alignas(core::cache_line) SpikeList {
     size_ = 0;
     steps_ = 0;
   }
-  void push(std::uint32_t neuron) {
-    if (size_ < inline_neurons) {
-      small_neurons_[size_] = neuron;
-    } else {
-      // (from the line to the vector once, when the line is full; the vector's capacity stays)
-      if (size_ == inline_neurons) neurons_.assign(small_neurons_, small_neurons_ + inline_neurons);
-      neurons_.push_back(neuron);
-    }
-    ++size_;
-  }
+  void push(std::uint32_t neuron) { append(small_neurons_, neurons_, size_++, neuron); }
   // The neurons pushed since the last end_step() (or clear()) are the next step's.
-  void end_step() {
-    if (steps_ < inline_steps) {
-      small_ends_[steps_] = size_;
-    } else {
-      if (steps_ == inline_steps) step_ends_.assign(small_ends_, small_ends_ + inline_steps);
-      step_ends_.push_back(size_);
-    }
-    ++steps_;
-  }
+  void end_step() { append(small_ends_, step_ends_, steps_++, size_); }
 
   std::uint32_t size() const { return size_; }
   std::uint32_t steps() const { return steps_; }
@@ -66,6 +49,19 @@ class alignas(core::cache_line) SpikeList {
   std::uint32_t small_neurons_[inline_neurons] = {};
   // Longer lists, whole (their storage on lines of its own, as every thread's buffers).
   core::LineAlignedVector<std::uint32_t> step_ends_, neurons_;
+
+  // Sets item `used` of a list kept in `small` while it fits, then (copied over once, when it
+  // outgrows it; the vector's capacity stays from epoch to epoch) in `large`.
+  template <std::uint32_t capacity>
+  static void append(std::uint32_t (&small)[capacity], core::LineAlignedVector<std::uint32_t>& large,
+                     std::uint32_t used, std::uint32_t value) {
+    if (used < capacity) {
+      small[used] = value;
+      return;
+    }
+    if (used == capacity) large.assign(small, small + capacity);
+    large.push_back(value);
+  }
 };
 
 static_assert(sizeof(std::uint32_t) * (2 + SpikeList::inline_steps + SpikeList::inline_neurons) ==
