@@ -10,6 +10,7 @@
 // overflow or be subnormal (x outside [-708, 709]), infinities and NaN take std::exp lane by lane.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -140,6 +141,16 @@ alignas(64) inline constexpr double exp2_sixteenths_rest[16] = {0x0.0p+0,
                                                                 0x1.2ed02d75b3707p-55,
                                                                 -0x1.e9c23179c2893p-54};
 
+// The same, a value and its rest side by side (AVX2 reads both with one 16-byte load).
+struct alignas(16) SixteenthPair {
+  double value, rest;
+};
+alignas(64) inline constexpr auto exp2_sixteenth_pairs = [] {
+  std::array<SixteenthPair, 16> pairs{};
+  for (std::size_t j = 0; j < 16; ++j) pairs[j] = {exp2_sixteenths[j], exp2_sixteenths_rest[j]};
+  return pairs;
+}();
+
 // 2^(j/16) (both parts) for j = n mod 16, and y 2^floor(n/16) for a y in [0.9, 2.1) whose product is a
 // normal double. `m` is n + 1.5 * 2^52: n sits in its low bits.
 template <class Vector>
@@ -161,10 +172,21 @@ template <class Vector>
 #endif
 #if defined(__x86_64__) && defined(__AVX2__)
   if constexpr (Vector::size() == 4) {
-    const __m256i index =
-        _mm256_and_si256(_mm256_castpd_si256(static_cast<__m256d>(m)), _mm256_set1_epi64x(15));
-    return {Vector(_mm256_i64gather_pd(exp2_sixteenths, index, 8)),
-            Vector(_mm256_i64gather_pd(exp2_sixteenths_rest, index, 8))};
+    // Four 16-byte loads of (value, rest) pairs, regrouped by two inserts and two unpacks: a
+    // quarter faster than two gathers on the AVX2 EPYC of 2026-12-06 alone, a third with both of
+    // its cores busy (gathers slowed each other down across the cores).
+    const __m256i offset = _mm256_slli_epi64(
+        _mm256_and_si256(_mm256_castpd_si256(static_cast<__m256d>(m)), _mm256_set1_epi64x(15)), 4);
+    const __m128i low = _mm256_castsi256_si128(offset), high = _mm256_extracti128_si256(offset, 1);
+    const auto* base = reinterpret_cast<const char*>(exp2_sixteenth_pairs.data());
+    const auto pair = [base](long long bytes) {
+      return _mm_load_pd(reinterpret_cast<const double*>(base + bytes));
+    };
+    const __m256d lanes02 = _mm256_insertf128_pd(_mm256_castpd128_pd256(pair(_mm_cvtsi128_si64(low))),
+                                                 pair(_mm_cvtsi128_si64(high)), 1);
+    const __m256d lanes13 = _mm256_insertf128_pd(_mm256_castpd128_pd256(pair(_mm_extract_epi64(low, 1))),
+                                                 pair(_mm_extract_epi64(high, 1)), 1);
+    return {Vector(_mm256_unpacklo_pd(lanes02, lanes13)), Vector(_mm256_unpackhi_pd(lanes02, lanes13))};
   }
 #endif
   const auto j = [&](auto lane) { return static_cast<std::size_t>(static_cast<std::int64_t>(n[lane]) & 15); };
