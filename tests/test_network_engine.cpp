@@ -422,6 +422,56 @@ TEST(NetworkPoisson, VectorAndScalarCountsAgreeAndArePoisson) {
   }
 }
 
+// Each count is the inversion of the neuron's whole 32-bit uniform, including the rare draws
+// (about 15 in 2^16 at a mean of 2) whose high 16 bits leave it open and whose low half is drawn.
+TEST(NetworkPoisson, CountsAreTheInversionOfTheWhole32BitUniform) {
+  for (double mean : {0.01, 2.0, 7.5, 30.0}) {
+    const network::PoissonCounts counts(mean, 3, 11);
+    const std::size_t n = 640;
+    for (std::int64_t step = 0; step < 400; ++step) {
+      std::vector<double> vector_path(n, 0.0);
+      counts.add(step, 0, n, 1.0, vector_path.data());
+      for (std::size_t i = 0; i < n; ++i)
+        ASSERT_EQ(vector_path[i], counts.count_of(counts.uniform(step, i)))
+            << "mean " << mean << ", step " << step << ", neuron " << i;
+    }
+  }
+}
+
+// The counts' frequencies against the Poisson law (chi-squared, tail pooled where fewer than 5
+// are expected), at a fixed seed: 256,000 draws a mean, vector path (mean 2) and scalar (30).
+TEST(NetworkPoisson, CountFrequenciesFollowThePoissonLaw) {
+  for (double mean : {0.5, 2.0, 30.0}) {
+    const network::PoissonCounts counts(mean, 7, 1);
+    const std::size_t n = 1280, steps = 200;
+    std::vector<double> observed(200, 0.0);
+    for (std::int64_t step = 0; step < static_cast<std::int64_t>(steps); ++step) {
+      std::vector<double> row(n, 0.0);
+      counts.add(step, 0, n, 1.0, row.data());
+      for (double c : row)
+        observed[std::min<std::size_t>(static_cast<std::size_t>(c), observed.size() - 1)] += 1;
+    }
+    const double draws = static_cast<double>(n * steps);
+    double chi2 = 0, pooled_expected = 0, pooled_observed = 0;
+    int bins = 0;
+    for (std::size_t c = 0; c + 1 < observed.size(); ++c) {
+      const double expected = draws * std::exp(static_cast<double>(c) * std::log(mean) - mean -
+                                               std::lgamma(static_cast<double>(c) + 1));
+      pooled_expected += expected;
+      pooled_observed += observed[c];
+      if (pooled_expected >= 5) {
+        chi2 += (pooled_observed - pooled_expected) * (pooled_observed - pooled_expected) / pooled_expected;
+        ++bins;
+        pooled_expected = pooled_observed = 0;
+      }
+    }
+    // 99.9th percentile of chi-squared with bins - 1 degrees of freedom (Wilson-Hilferty).
+    const double df = bins - 1, z = 3.090;
+    const double limit = df * std::pow(1 - 2 / (9 * df) + z * std::sqrt(2 / (9 * df)), 3);
+    EXPECT_LT(chi2, limit) << "mean " << mean << ", " << bins << " bins";
+  }
+}
+
 TEST(NetworkRefusals, NetworkTooLargeForMemoryIsRefusedBeforeBuilding) {
   NetworkSpec n;
   n.populations.push_back({"E", 2000000, "lif", {}});

@@ -48,9 +48,9 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Threads own neurons in multiples of 32: the Poisson counts' SIMD blocks (and the LIF kernel's
+// Threads own neurons in multiples of 64: the Poisson counts' SIMD blocks (and the LIF kernel's
 // vectors) never straddle two threads, so every neuron is computed the same way on any count.
-constexpr std::size_t thread_grain = 32;
+constexpr std::size_t thread_grain = 64;
 
 // [begin, end) of `size` items that thread t of T owns, cut at multiples of `grain`.
 std::pair<std::size_t, std::size_t> share(std::size_t size, std::size_t grain, std::size_t t, std::size_t T) {

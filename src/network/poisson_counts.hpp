@@ -1,6 +1,20 @@
-// Poisson event counts per neuron and step, from counter-based random numbers: one Philox4x32
-// call gives the uniforms of four neighbouring neurons in one step, and a count is read off the
-// cumulative distribution of the step's mean (rate x dt), tabulated once in units of 2^-32.
+// Poisson event counts per neuron and step, from counter-based random numbers, read off the
+// cumulative distribution of the step's mean (rate x dt), tabulated once in units of 2^-32:
+// count = the number of thresholds P(count <= c) 2^32 that a uniform 32-bit u reaches.
+//
+// u is drawn in two halves. The high 16 bits settle the count unless a threshold lies inside
+// their interval of 2^16 values, which happens once in 2^16 draws per threshold (a mean of 2 has
+// about 15): only then are the low 16 bits drawn, from a Philox call of their own. Both halves
+// uniform and independent, u is uniform on 32 bits and the law is that of a 32-bit inversion,
+// while one Philox4x32 call (ten rounds, the costly part) serves eight neurons instead of four,
+// and 16-bit comparisons test sixteen neurons a 256-bit vector.
+//
+// Layout: the eight Philox blocks (step, 8 b + g), g = 0..7, serve the 64 neurons
+// [64 b, 64 b + 64); neuron 64 b + 16 w + e takes the 16-bit half e % 2 (the low one first) of
+// word w of block 8 b + e / 2. So word w of the eight blocks, lane g of a vector, holds the
+// sixteen neighbours 64 b + 16 w + 0..15 in order, as 16-bit elements. The low half of neuron
+// i's u is the low 16 bits of word 0 of Philox(step, i + 2^63). The scalar path computes the
+// same numbers neuron by neuron (tests/test_network_engine.cpp checks both against each other).
 #pragma once
 
 #include <Random123/philox.h>
@@ -30,75 +44,100 @@ class PoissonCounts {
     double term = std::exp(-mean), sum = term;
     for (std::uint32_t c = 0; mean > 0; ++c) {
       if (1 - sum < 0x1p-40 && c > mean) break;
-      cumulative_.push_back(static_cast<std::uint64_t>(std::ldexp(sum, 32)));
+      const auto threshold = static_cast<std::uint64_t>(std::ldexp(sum, 32));
+      if (threshold > 0xFFFFFFFFull) break;  // beyond any u: certain
+      thresholds_.push_back(static_cast<std::uint32_t>(threshold));
       term *= mean / (c + 1);
       sum += term;
       if (c > 100000) break;
     }
-    cumulative_.push_back(std::uint64_t{1} << 32);
   }
 
   // Adds count(neuron, step) x weight to out[i] for neurons [begin, end).
   void add(std::int64_t step, std::size_t begin, std::size_t end, double weight, double* out) const {
-#if defined(__AVX2__)
-    // Eight Philox blocks (32 neurons) at a time, the same numbers as the scalar path.
     std::size_t i = begin;
-    if (cumulative_.size() == 1) return;
-    if (cumulative_.size() <= 64) {
-      for (; i % 32 != 0 && i < end; ++i) add_one(step, i, weight, out);
-#if defined(__AVX512F__)
-      for (; i + 64 <= end; i += 64) add_64(step, i, weight, out);
-#endif
-      for (; i + 32 <= end; i += 32) add_32(step, i, weight, out);
+#if defined(__AVX2__)
+    if (thresholds_.empty()) return;
+    if (thresholds_.size() <= max_vector_thresholds) {
+      for (; i % block_neurons != 0 && i < end; ++i) add_one(step, i, weight, out);
+      for (; i + block_neurons <= end; i += block_neurons) add_64(step, i, weight, out);
     }
-    for_each(step, i, end, [&](std::size_t k, std::uint32_t count) { out[k] += count * weight; });
-#else
-    for_each(step, begin, end, [&](std::size_t i, std::uint32_t count) { out[i] += count * weight; });
 #endif
+    for_each(step, i, end, [&](std::size_t k, std::uint32_t count) { out[k] += count * weight; });
   }
 
   // Calls f(neuron, count) for neurons [begin, end) with a count > 0, in increasing order.
-  // Calls f(neuron, count) for neurons [begin, end) with a count > 0, in increasing order.
-  // Neuron i takes word (i % 32) / 8 of Philox block (i / 32) * 8 + i % 8: eight blocks cover 32
-  // neurons, and each output word covers eight neighbours (what one SIMD register holds).
   template <class F>
   void for_each(std::int64_t step, std::size_t begin, std::size_t end, F&& f) const {
-    if (cumulative_.size() == 1) return;  // mean 0: no events
-    const auto* table = cumulative_.data();
-    const auto size = static_cast<std::ptrdiff_t>(cumulative_.size());
-    const auto s = static_cast<std::uint64_t>(step);
-    for (std::size_t first = begin / 32 * 32; first < end; first += 32) {
+    if (thresholds_.empty()) return;  // mean 0: no events
+    for (std::size_t first = begin / block_neurons * block_neurons; first < end; first += block_neurons) {
       std::array<r123::Philox4x32::ctr_type, 8> u;
-      for (std::size_t lane = 0; lane < 8; ++lane) {
-        const std::uint64_t block = first / 32 * 8 + lane;
-        const r123::Philox4x32::ctr_type counter{
-            {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s >> 32),
-             static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32)}};
-        u[lane] = r123::Philox4x32()(counter, key_);
-      }
-      for (std::size_t k = 0; k < 32; ++k) {
+      for (std::size_t g = 0; g < 8; ++g) u[g] = philox(step, first / block_neurons * 8 + g);
+      for (std::size_t k = 0; k < block_neurons; ++k) {
         const std::size_t i = first + k;
         if (i < begin || i >= end) continue;
-        // count = the first c with u < P(count <= c) 2^32; most counts are small
-        std::uint32_t c = 0;
-        const std::uint64_t x = u[k % 8][k / 8];
-        if (x >= table[0]) c = static_cast<std::uint32_t>(std::upper_bound(table, table + size, x) - table);
+        const std::size_t w = k / 16, e = k % 16;
+        const auto high = static_cast<std::uint32_t>((u[e / 2][w] >> (16 * (e % 2))) & 0xFFFF);
+        const std::uint32_t c = count(high, step, i);
         if (c > 0) f(i, c);
       }
     }
   }
 
+  // Neuron i's 32-bit u at `step`, both halves drawn, and the count a u gives: the law that
+  // add() and for_each() follow, computed the slow way (for tests).
+  std::uint32_t uniform(std::int64_t step, std::size_t i) const {
+    const std::size_t k = i % block_neurons, w = k / 16, e = k % 16;
+    const std::uint32_t word = philox(step, i / block_neurons * 8 + e / 2)[w];
+    return ((word >> (16 * (e % 2))) & 0xFFFF) << 16 | low_half(step, i);
+  }
+  std::uint32_t count_of(std::uint32_t u) const {
+    return static_cast<std::uint32_t>(std::upper_bound(thresholds_.begin(), thresholds_.end(), u) -
+                                      thresholds_.begin());
+  }
+
  private:
+  static constexpr std::size_t block_neurons = 64;
+  static constexpr std::size_t max_vector_thresholds = 64;
+
+  r123::Philox4x32::ctr_type philox(std::int64_t step, std::uint64_t block) const {
+    const auto s = static_cast<std::uint64_t>(step);
+    const r123::Philox4x32::ctr_type counter{
+        {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s >> 32),
+         static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32)}};
+    return r123::Philox4x32()(counter, key_);
+  }
+
+  // The low 16 bits of neuron i's u (drawn only where the high ones leave the count open).
+  std::uint32_t low_half(std::int64_t step, std::size_t i) const {
+    return philox(step, static_cast<std::uint64_t>(i) | (std::uint64_t{1} << 63))[0] & 0xFFFF;
+  }
+
+  // The count of neuron i whose u has these high 16 bits.
+  std::uint32_t count(std::uint32_t high, std::int64_t step, std::size_t i) const {
+    // Thresholds at or below high x 2^16 are reached whatever the low bits.
+    const std::uint32_t floor = high << 16;
+    auto c = static_cast<std::uint32_t>(std::upper_bound(thresholds_.begin(), thresholds_.end(), floor) -
+                                        thresholds_.begin());
+    // Those inside (high x 2^16, high x 2^16 + 65535] need the low bits.
+    if (c < thresholds_.size() && thresholds_[c] - floor <= 0xFFFF) {
+      const std::uint32_t low = low_half(step, i);
+      while (c < thresholds_.size() && thresholds_[c] - floor <= 0xFFFF && low >= thresholds_[c] - floor) ++c;
+    }
+    return c;
+  }
+
   void add_one(std::int64_t step, std::size_t i, double weight, double* out) const {
-    for_each(step, i, i + 1, [&](std::size_t k, std::uint32_t count) { out[k] += count * weight; });
+    for_each(step, i, i + 1, [&](std::size_t k, std::uint32_t c) { out[k] += c * weight; });
   }
 
 #if defined(__AVX2__)
-  // Philox4x32-10 of the counters (step, group .. group + 7) in the lanes of four vectors: word w
-  // of block g is lane g of x[w] (mulhilo by even and odd lanes, as Random123 defines the round).
-  void add_32(std::int64_t step, std::size_t first, double weight, double* out) const {
+  // Neurons [first, first + 64), first a multiple of 64: the eight Philox4x32-10 blocks in the
+  // lanes of four vectors (word w of block g is lane g of x[w]: mulhilo by even and odd lanes, as
+  // Random123 defines the round), then sixteen neurons per vector by 16-bit comparisons.
+  void add_64(std::int64_t step, std::size_t first, double weight, double* out) const {
     const auto s = static_cast<std::uint64_t>(step);
-    const std::uint64_t group = first / 32 * 8;
+    const std::uint64_t group = first / block_neurons * 8;
     __m256i x0 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s)));
     __m256i x1 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s >> 32)));
     __m256i x2 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(group))),
@@ -124,113 +163,62 @@ class PoissonCounts {
       k0 += 0x9E3779B9u;
       k1 += 0xBB67AE85u;
     }
-    // count = the number of thresholds P(count <= c) 2^32 that u reaches (unsigned compares
-    // through the sign bit).
-    const __m256i bias = _mm256_set1_epi32(static_cast<int>(0x80000000u));
-    const __m256i u[4] = {_mm256_xor_si256(x0, bias), _mm256_xor_si256(x1, bias), _mm256_xor_si256(x2, bias),
-                          _mm256_xor_si256(x3, bias)};
-    // Counted as (thresholds passed) - (thresholds not reached), four thresholds at a time so
-    // that the early exit is taken at a predictable place.
-    __m256i missed[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                         _mm256_setzero_si256()};
-    const std::size_t thresholds = cumulative_.size() - 1;
-    std::size_t passed = 0;
-    while (passed < thresholds) {
-      const std::size_t chunk_end = std::min(thresholds, passed + 4);
-      __m256i all_missed = _mm256_set1_epi32(-1);
-      for (; passed < chunk_end; ++passed) {
-        const __m256i threshold = _mm256_set1_epi32(
-            static_cast<int>(static_cast<std::uint32_t>(cumulative_[passed]) ^ 0x80000000u));
-        for (int word = 0; word < 4; ++word) {
-          const __m256i below = _mm256_cmpgt_epi32(threshold, u[word]);  // -1: u does not reach it
-          missed[word] = _mm256_add_epi32(missed[word], below);
-          all_missed = _mm256_and_si256(all_missed, below);
+    const __m256i high[4] = {x0, x1, x2, x3};
+    // Per threshold T: a lane counts it when high >= ceil(T / 2^16) (unsigned, by max and
+    // equality), and is left open when high == floor(T / 2^16) and T's low bits are not 0.
+    // Thresholds are taken four at a time; after each four, the pass ends once no lane's high
+    // bits reach floor(T / 2^16) of the last (nor can they any later one's).
+    __m256i counts[4], open = _mm256_setzero_si256();
+    for (auto& c : counts) c = _mm256_setzero_si256();
+    const std::size_t n = thresholds_.size();
+    for (std::size_t c = 0; c < n;) {
+      const std::size_t chunk_end = std::min(n, c + 4);
+      for (; c < chunk_end; ++c) {
+        const std::uint32_t T = thresholds_[c];
+        const std::uint64_t ceil = (std::uint64_t{T} + 0xFFFF) >> 16;  // (up to 2^16)
+        if (ceil <= 0xFFFF) {
+          const __m256i at_ceil = _mm256_set1_epi16(static_cast<short>(ceil));
+          for (int w = 0; w < 4; ++w)  // (-1 where passed)
+            counts[w] =
+                _mm256_sub_epi16(counts[w], _mm256_cmpeq_epi16(_mm256_max_epu16(high[w], at_ceil), high[w]));
+        }
+        if ((T & 0xFFFF) != 0) {
+          const __m256i at_floor = _mm256_set1_epi16(static_cast<short>(T >> 16));
+          for (int w = 0; w < 4; ++w) open = _mm256_or_si256(open, _mm256_cmpeq_epi16(high[w], at_floor));
         }
       }
-      if (_mm256_testc_si256(all_missed, _mm256_set1_epi32(-1))) break;  // no lane goes further
+      const __m256i last_floor = _mm256_set1_epi16(static_cast<short>(thresholds_[chunk_end - 1] >> 16));
+      __m256i reach = _mm256_setzero_si256();
+      for (int w = 0; w < 4; ++w)
+        reach = _mm256_or_si256(reach, _mm256_cmpeq_epi16(_mm256_max_epu16(high[w], last_floor), high[w]));
+      if (_mm256_testz_si256(reach, reach)) break;
     }
-    __m256i count[4];
-    for (int word = 0; word < 4; ++word)
-      count[word] = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(passed)), missed[word]);
-    const __m256d w = _mm256_set1_pd(weight);
-    for (int word = 0; word < 4; ++word) {  // word w: neurons first + 8 w .. first + 8 w + 7
-      double* o = out + first + 8 * word;
-      const __m256d low = _mm256_cvtepi32_pd(_mm256_castsi256_si128(count[word]));
-      const __m256d high = _mm256_cvtepi32_pd(_mm256_extracti128_si256(count[word], 1));
-      _mm256_storeu_pd(o, _mm256_fmadd_pd(low, w, _mm256_loadu_pd(o)));
-      _mm256_storeu_pd(o + 4, _mm256_fmadd_pd(high, w, _mm256_loadu_pd(o + 4)));
-    }
-  }
-#endif
-
-#if defined(__AVX512F__)
-  // add_32 twice over in one pass: the 16 Philox blocks of neurons [first, first + 64) in the
-  // lanes of four 512-bit vectors (lanes 0-7 the first 32 neurons, 8-15 the next), with unsigned
-  // compares into mask registers. The same numbers and the same sums as add_32.
-  void add_64(std::int64_t step, std::size_t first, double weight, double* out) const {
-    const auto s = static_cast<std::uint64_t>(step);
-    const std::uint64_t group = first / 32 * 8;
-    __m512i x0 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s)));
-    __m512i x1 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s >> 32)));
-    __m512i x2 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(group))),
-                                  _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-    __m512i x3 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(group >> 32)));
-    std::uint32_t k0 = key_[0], k1 = key_[1];
-    const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
-    constexpr __mmask16 odd_lanes = 0xAAAA;
-    // The masked forms with every lane set: g++ 12 warns that the plain ones read an
-    // uninitialised pass-through.
-    constexpr __mmask8 all = 0xFF;
-    const auto mulhilo = [all](__m512i a, __m512i m, __m512i& hi) {
-      const __m512i even = _mm512_maskz_mul_epu32(all, a, m);
-      const __m512i odd = _mm512_maskz_mul_epu32(all, _mm512_maskz_srli_epi64(all, a, 32), m);
-      hi = _mm512_mask_blend_epi32(odd_lanes, _mm512_maskz_srli_epi64(all, even, 32), odd);
-      return _mm512_mask_blend_epi32(odd_lanes, even, _mm512_maskz_slli_epi64(all, odd, 32));
-    };
-    for (int round = 0; round < 10; ++round) {
-      __m512i hi0, hi1;
-      const __m512i lo0 = mulhilo(x0, m0, hi0), lo1 = mulhilo(x2, m1, hi1);
-      const __m512i y0 = _mm512_xor_si512(_mm512_xor_si512(hi1, x1), _mm512_set1_epi32(static_cast<int>(k0)));
-      const __m512i y2 = _mm512_xor_si512(_mm512_xor_si512(hi0, x3), _mm512_set1_epi32(static_cast<int>(k1)));
-      x0 = y0;
-      x1 = lo1;
-      x2 = y2;
-      x3 = lo0;
-      k0 += 0x9E3779B9u;
-      k1 += 0xBB67AE85u;
-    }
-    // count = the number of thresholds P(count <= c) 2^32 that u reaches
-    const __m512i u[4] = {x0, x1, x2, x3};
-    __m512i count[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
-                        _mm512_setzero_si512()};
-    const __m512i one = _mm512_set1_epi32(1);
-    const std::size_t thresholds = cumulative_.size() - 1;
-    for (std::size_t c = 0; c < thresholds; ++c) {
-      const __m512i threshold =
-          _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(cumulative_[c])));
-      __mmask16 any = 0;
-      for (int word = 0; word < 4; ++word) {
-        const __mmask16 reached = _mm512_cmpge_epu32_mask(u[word], threshold);
-        count[word] = _mm512_mask_add_epi32(count[word], reached, count[word], one);
-        any = static_cast<__mmask16>(any | reached);
+    alignas(32) std::uint16_t count[block_neurons];
+    for (int w = 0; w < 4; ++w) _mm256_store_si256(reinterpret_cast<__m256i*>(count + 16 * w), counts[w]);
+    if (!_mm256_testz_si256(open, open)) [[unlikely]] {
+      alignas(32) std::uint16_t highs[block_neurons], opens[block_neurons];
+      for (int w = 0; w < 4; ++w) {
+        _mm256_store_si256(reinterpret_cast<__m256i*>(highs + 16 * w), high[w]);
+        _mm256_store_si256(reinterpret_cast<__m256i*>(opens + 16 * w), open);
       }
-      if (any == 0) break;  // no lane goes further
+      // (`open` gathers the lanes of all four vectors: each lane is checked again)
+      for (std::size_t k = 0; k < block_neurons; ++k)
+        if (opens[k % 16] != 0) count[k] = static_cast<std::uint16_t>(this->count(highs[k], step, first + k));
     }
-    const __m512d w = _mm512_set1_pd(weight);
-    for (int word = 0; word < 4; ++word) {  // word w: neurons first + 8 w + (0..7, 32..39)
-      double* low_out = out + first + 8 * word;
-      double* high_out = low_out + 32;
-      const __m512d low = _mm512_maskz_cvtepi32_pd(all, _mm512_maskz_extracti64x4_epi64(0xF, count[word], 0));
-      const __m512d high =
-          _mm512_maskz_cvtepi32_pd(all, _mm512_maskz_extracti64x4_epi64(0xF, count[word], 1));
-      _mm512_storeu_pd(low_out, _mm512_fmadd_pd(low, w, _mm512_loadu_pd(low_out)));
-      _mm512_storeu_pd(high_out, _mm512_fmadd_pd(high, w, _mm512_loadu_pd(high_out)));
+    const __m256d w = _mm256_set1_pd(weight);
+    for (std::size_t k = 0; k < block_neurons; k += 8) {
+      const __m256i wide = _mm256_cvtepu16_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(count + k)));
+      const __m256d low = _mm256_cvtepi32_pd(_mm256_castsi256_si128(wide));
+      const __m256d high8 = _mm256_cvtepi32_pd(_mm256_extracti128_si256(wide, 1));
+      double* o = out + first + k;
+      _mm256_storeu_pd(o, _mm256_fmadd_pd(low, w, _mm256_loadu_pd(o)));
+      _mm256_storeu_pd(o + 4, _mm256_fmadd_pd(high8, w, _mm256_loadu_pd(o + 4)));
     }
   }
 #endif
 
   r123::Philox4x32::key_type key_;
-  std::vector<std::uint64_t> cumulative_;
+  std::vector<std::uint32_t> thresholds_;  // P(count <= c) 2^32, c = 0, 1, ...
 };
 
 }  // namespace lapicque::network
