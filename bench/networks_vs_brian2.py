@@ -29,12 +29,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
 import brian2_networks  # noqa: E402  (the Brian2 side of every benchmark)
 
 
-def run_lapicque(binary, benchmark, threads, duration, runs, sets=()):
-    """Medians over `runs` runs of lapicque run: setup_s, sim_s, peak_rss_mb and the summary."""
+def run_lapicque(binary, benchmark, threads, duration, runs, sets=(), prefix=()):
+    """Medians over `runs` runs of lapicque run: setup_s, sim_s, peak_rss_mb and the summary.
+    `prefix`: words before the command (taskset)."""
     out = tempfile.mkdtemp(prefix="lapicque_%s_" % benchmark)
     summaries = []
     for _ in range(runs):
-        command = [binary, "run", os.path.join(ROOT, "examples", benchmark + ".toml"), "--threads", str(threads),
+        command = list(prefix) + [binary, "run", os.path.join(ROOT, "examples", benchmark + ".toml"), "--threads", str(threads),
                    "--out", out, "-q", "--set", "duration=%g" % duration]
         for s in sets:
             command += ["--set", s]
@@ -50,10 +51,12 @@ def run_lapicque(binary, benchmark, threads, duration, runs, sets=()):
 def concurrent_single_threads(binary, benchmark, duration, runs):
     """The machine's own ceiling for two threads: median sim_s of a 1-thread run alone and of two
     independent 1-thread runs started together (one on each core). On a machine whose cores do not
-    slow each other the two are equal; 2 x alone / together bounds what 2 threads can gain."""
+    slow each other the two are equal; 2 x alone / together bounds what 2 threads can gain. The
+    run alone is held on the first core as the first of the pair is (left free to move, it was
+    now and then slower, and the ceiling came out above what the cores allow)."""
     alone, together = [], []
     for _ in range(runs):
-        alone.append(run_lapicque(binary, benchmark, 1, duration, 1)["sim_s"])
+        alone.append(run_lapicque(binary, benchmark, 1, duration, 1, prefix=("taskset", "-c", "0"))["sim_s"])
         outs = [tempfile.mkdtemp(prefix="lapicque_pair_") for _ in range(2)]
         procs = [subprocess.Popen(["taskset", "-c", str(k), binary, "run",
                                    os.path.join(ROOT, "examples", benchmark + ".toml"), "--threads", "1", "--out",
