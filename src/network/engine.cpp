@@ -182,6 +182,13 @@ class Engine {
   std::vector<std::vector<std::vector<std::uint32_t>>> counts_;       // [population][thread][step]
   std::array<std::vector<network::SpikeList>, 2> lists_;              // [epoch parity][sender x thread]
   std::vector<OnOwnLine<network::SpikeBuffer>> found_;                // [thread]: scratch of one step
+  // A spike's part of a target list to deliver: [begin, end) as offsets into the projection's
+  // targets, and the step of the epoch it was sent in.
+  struct Part {
+    std::uint64_t begin, end;
+    std::uint32_t step;
+  };
+  std::vector<OnOwnLine<std::vector<Part>>> parts_;  // [thread]: scratch of one projection's delivery
 };
 
 void Engine::build() {
@@ -277,6 +284,7 @@ void Engine::build() {
   const std::size_t senders = populations_.size() + sources_.size();
   for (auto& lists : lists_) lists.resize(senders * threads_);
   found_.resize(threads_);
+  parts_.resize(threads_);
   recorded_.assign(populations_.size(), n.record.spikes.empty());
   for (const auto& name : n.record.spikes) recorded_[sender_index(name)] = 1;
   spikes_.assign(populations_.size(), std::vector<OnOwnLine<network::SpikeBuffer>>(threads_));
@@ -502,67 +510,82 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
   const auto [own_begin, own_end] = own(j.target, t);
   if (own_begin >= own_end) return;
   const auto* offsets = j.connections.offsets.data();
-  // This thread's part of source s's targets.
+  // This thread's part of source s's targets, as offsets into `targets`.
   const std::size_t T = threads_;
-  const auto part = [&](std::uint32_t s) -> std::pair<const Index*, const Index*> {
-    const Index* list = targets + offsets[s];
-    if (T == 1) return {list, targets + offsets[s + 1]};
+  const auto part = [&](std::uint32_t s) -> std::pair<std::uint64_t, std::uint64_t> {
+    const std::uint64_t list = offsets[s], list_end = offsets[s + 1];
+    if (T == 1) return {list, list_end};
     const std::uint32_t* cut = j.splits.data() + static_cast<std::size_t>(s) * (T - 1);
-    return {t == 0 ? list : list + cut[t - 1], t + 1 == T ? targets + offsets[s + 1] : list + cut[t]};
+    return {t == 0 ? list : list + cut[t - 1], t + 1 == T ? list_end : list + cut[t]};
   };
-  for (std::int64_t k = 0; k < steps; ++k) {
-    const std::int64_t sent = first + k + 1;  // the grid point the spikes leave from
-    double* buffer = j.delays.empty() ? target.arrivals(j.channel, sent + j.delay, t) : nullptr;
-    std::uint16_t* count =
-        j.counts.size() == 0
-            ? nullptr
-            : j.counts.base(t,
-                            static_cast<std::size_t>((sent + j.delay) % static_cast<std::int64_t>(j.ring)));
+  // The target lists lie anywhere in memory, and reading one waits for memory: every line of the
+  // part `ahead` spikes on is asked for while this one's are delivered. The epoch's spikes are
+  // first listed in delivery order (step, thread, neuron), so that the look-ahead runs on across
+  // the steps and the threads' lists (COBA and CUBA have a spike or two per list and step: looking
+  // ahead within a list, the first spikes of each list waited for their lines).
+  constexpr std::size_t ahead = 2;
+  const auto ask_for = [&](const Part& p) {
+    for (const Index* at = targets + p.begin; at < targets + p.end; at += 64 / sizeof(Index))
+      __builtin_prefetch(at);
+  };
+  auto& parts = parts_[t];
+  parts.clear();
+  for (std::int64_t k = 0; k < steps; ++k)
     for (std::size_t u = 0; u < threads_; ++u) {
       const auto& l = list(parity, j.sender, u);
       // A list ends early only when its thread failed in this epoch (the run then stops).
       if (static_cast<std::uint32_t>(k) >= l.steps()) continue;
-      const std::span<const std::uint32_t> neurons = l.step(static_cast<std::uint32_t>(k));
-      const auto to = static_cast<std::uint32_t>(neurons.size());
-      // The target lists lie anywhere in memory, and reading one waits for memory: this thread's
-      // part of the list two spikes ahead is asked for, all its lines, while this one's are
-      // delivered (Brunel: delivery a quarter faster than asking for the first lines of the next).
-      constexpr std::uint32_t ahead = 2;
-      for (std::uint32_t q = 0; q < to; ++q) {
-        if (q + ahead < to) {
-          const auto [next, next_end] = part(neurons[q + ahead]);
-          for (const Index* at = next; at < next_end; at += 64 / sizeof(Index)) __builtin_prefetch(at);
-        }
-        const auto [begin, end] = part(neurons[q]);
-        // w into every target's count or buffer, a line of targets at a time, four lines ahead
-        // asked for.
-        const auto add_to_targets = [&](auto* out, auto w) {
-          constexpr std::ptrdiff_t line = 64 / sizeof(Index);
-          const Index* e = begin;
-          for (; end - e >= line; e += line) {
-            __builtin_prefetch(e + 4 * line);
-            if (j.long_lists)
-              network::add_at_batched(out, e, e + line, w);
-            else
-              network::add_at(out, e, e + line, w);
-          }
-          if (j.long_lists)
-            network::add_at_batched(out, e, end, w);
-          else
-            network::add_at(out, e, end, w);
-        };
-        if (count != nullptr) {
-          add_to_targets(count, 1);
-        } else if (buffer != nullptr && j.weights.empty()) {
-          add_to_targets(buffer, j.weight);
-        } else {
-          for (const Index* e = begin; e < end; ++e) {
-            const auto index = static_cast<std::size_t>(e - targets);
-            const double w = j.weights.empty() ? j.weight : static_cast<double>(j.weights[index]);
-            double* b = buffer != nullptr ? buffer : target.arrivals(j.channel, sent + j.delays[index], t);
-            b[*e] += w;
-          }
-        }
+      for (const std::uint32_t s : l.step(static_cast<std::uint32_t>(k))) {
+        const auto [begin, end] = part(s);
+        if (begin == end) continue;
+        parts.push_back({begin, end, static_cast<std::uint32_t>(k)});
+        if (parts.size() <= ahead) ask_for(parts.back());
+      }
+    }
+  std::int64_t row_step = -1;  // the step whose rows `buffer` and `count` are
+  double* buffer = nullptr;
+  std::uint16_t* count = nullptr;
+  for (std::size_t q = 0; q < parts.size(); ++q) {
+    if (q + ahead < parts.size()) ask_for(parts[q + ahead]);
+    const Part& p = parts[q];
+    const std::int64_t sent = first + p.step + 1;  // the grid point the spikes leave from
+    if (p.step != row_step) {
+      row_step = p.step;
+      buffer = j.delays.empty() ? target.arrivals(j.channel, sent + j.delay, t) : nullptr;
+      count = j.counts.size() == 0
+                  ? nullptr
+                  : j.counts.base(
+                        t, static_cast<std::size_t>((sent + j.delay) % static_cast<std::int64_t>(j.ring)));
+    }
+    const Index* begin = targets + p.begin;
+    const Index* end = targets + p.end;
+    // w into every target's count or buffer, a line of targets at a time, four lines ahead
+    // asked for.
+    const auto add_to_targets = [&](auto* out, auto w) {
+      constexpr std::ptrdiff_t line = 64 / sizeof(Index);
+      const Index* e = begin;
+      for (; end - e >= line; e += line) {
+        __builtin_prefetch(e + 4 * line);
+        if (j.long_lists)
+          network::add_at_batched(out, e, e + line, w);
+        else
+          network::add_at(out, e, e + line, w);
+      }
+      if (j.long_lists)
+        network::add_at_batched(out, e, end, w);
+      else
+        network::add_at(out, e, end, w);
+    };
+    if (count != nullptr) {
+      add_to_targets(count, 1);
+    } else if (buffer != nullptr && j.weights.empty()) {
+      add_to_targets(buffer, j.weight);
+    } else {
+      for (const Index* e = begin; e < end; ++e) {
+        const auto index = static_cast<std::size_t>(e - targets);
+        const double w = j.weights.empty() ? j.weight : static_cast<double>(j.weights[index]);
+        double* b = buffer != nullptr ? buffer : target.arrivals(j.channel, sent + j.delays[index], t);
+        b[*e] += w;
       }
     }
   }
