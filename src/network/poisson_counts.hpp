@@ -59,11 +59,13 @@ class PoissonCounts {
 #if defined(__AVX2__)
     if (thresholds_.empty()) return;
     if (thresholds_.size() <= max_vector_thresholds) {
-      for (; i % block_neurons != 0 && i < end; ++i) add_one(step, i, weight, out);
-      for (; i + block_neurons <= end; i += block_neurons) add_64(step, i, weight, out);
+      // A share that starts inside a block: its neurons up to the next block by the scalar path.
+      const std::size_t aligned = std::min(end, (i + block_neurons - 1) / block_neurons * block_neurons);
+      add_scalar(step, i, aligned, weight, out);
+      for (i = aligned; i + block_neurons <= end; i += block_neurons) add_64(step, i, weight, out);
     }
 #endif
-    for_each(step, i, end, [&](std::size_t k, std::uint32_t count) { out[k] += count * weight; });
+    add_scalar(step, i, end, weight, out);
   }
 
   // Calls f(neuron, count) for neurons [begin, end) with a count > 0, in increasing order.
@@ -117,8 +119,7 @@ class PoissonCounts {
   std::uint32_t count(std::uint32_t high, std::int64_t step, std::size_t i) const {
     // Thresholds at or below high x 2^16 are reached whatever the low bits.
     const std::uint32_t floor = high << 16;
-    auto c = static_cast<std::uint32_t>(std::upper_bound(thresholds_.begin(), thresholds_.end(), floor) -
-                                        thresholds_.begin());
+    std::uint32_t c = count_of(floor);
     // Those inside (high x 2^16, high x 2^16 + 65535] need the low bits.
     if (c < thresholds_.size() && thresholds_[c] - floor <= 0xFFFF) {
       const std::uint32_t low = low_half(step, i);
@@ -127,8 +128,8 @@ class PoissonCounts {
     return c;
   }
 
-  void add_one(std::int64_t step, std::size_t i, double weight, double* out) const {
-    for_each(step, i, i + 1, [&](std::size_t k, std::uint32_t c) { out[k] += c * weight; });
+  void add_scalar(std::int64_t step, std::size_t begin, std::size_t end, double weight, double* out) const {
+    for_each(step, begin, end, [&](std::size_t k, std::uint32_t c) { out[k] += c * weight; });
   }
 
 #if defined(__AVX2__)
@@ -196,11 +197,9 @@ class PoissonCounts {
     alignas(32) std::uint16_t count[block_neurons];
     for (int w = 0; w < 4; ++w) _mm256_store_si256(reinterpret_cast<__m256i*>(count + 16 * w), counts[w]);
     if (!_mm256_testz_si256(open, open)) [[unlikely]] {
-      alignas(32) std::uint16_t highs[block_neurons], opens[block_neurons];
-      for (int w = 0; w < 4; ++w) {
-        _mm256_store_si256(reinterpret_cast<__m256i*>(highs + 16 * w), high[w]);
-        _mm256_store_si256(reinterpret_cast<__m256i*>(opens + 16 * w), open);
-      }
+      alignas(32) std::uint16_t highs[block_neurons], opens[16];
+      for (int w = 0; w < 4; ++w) _mm256_store_si256(reinterpret_cast<__m256i*>(highs + 16 * w), high[w]);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(opens), open);
       // (`open` gathers the lanes of all four vectors: each lane is checked again)
       for (std::size_t k = 0; k < block_neurons; ++k)
         if (opens[k % 16] != 0) count[k] = static_cast<std::uint16_t>(this->count(highs[k], step, first + k));
