@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <type_traits>
 #include <utility>
@@ -176,9 +177,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
     else
       return a.channels[c];
   };
-  // V times zero, summed: zero while every V is finite, NaN once one is not (one multiply-add a
-  // vector; a comparison of |V| took three operations).
-  Doubles nonfinite(0.0);
+  DoubleMask nonfinite(false);  // lanes whose V was found NaN or infinite
   // K consecutive vectors at once, each phase over all K before the next (unrolled): their chains
   // of dependent operations (the exponential, the division) interleave, so that the processor
   // always has independent work at hand. Each vector's arithmetic is the same whatever K.
@@ -197,7 +196,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         if (In == Inputs::counts || (In == Inputs::any && ch.counted != nullptr)) {
           // (rounded: summed as the ring's doubles would be, to the bit)
           in = core::rounded(core::counts_as_doubles(ch.counted + i) * ch.weight);
-          core::zero_counts(ch.counted + i);
+          if (k + 1 == K) core::zero_counts<K * w>(ch.counted + first);  // (all K vectors' at once)
         } else {
           in = Doubles(ch.in + i, stdx::vector_aligned);
           Doubles(0.0).copy_to(ch.in + i, stdx::vector_aligned);
@@ -263,25 +262,29 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         v[k] += Doubles(a.jumps + i, stdx::vector_aligned);
         Doubles(0.0).copy_to(a.jumps + i, stdx::vector_aligned);
       }
-      nonfinite += v[k] * 0.0;  // before the reset, which would hide it
       // The end of the hold is written only at a spike: a step writes V and nothing else of the
       // neuron's own state (the network kernels are bound by the bytes they move).
       // Held neurons stay at V_reset, which lies below V_th (the model checks it): so the
-      // threshold, compared after the hold, finds no held neuron (two comparisons and two blends,
-      // where masks combined took seven operations).
+      // threshold, compared after the hold, finds no held neuron.
       const Doubles until(a.held_until + i, stdx::vector_aligned);
       stdx::where(Doubles(a.step) <= until, v[k]) = at(a.V_reset, i);
-      const DoubleMask fire = v[k] >= at(a.V_th, i);
-      stdx::where(fire, v[k]) = at(a.V_reset, i);
-      v[k].copy_to(a.V + i, stdx::vector_aligned);
-      if (stdx::any_of(fire)) {
+      // Not below threshold: a spike, or a V no longer finite (NaN compares false, +inf would
+      // spike). Both are rare, so the usual vector takes one comparison and one test; a separate
+      // multiply-add a vector to catch NaN cost CUBA's kernel 5%. (-inf, which stays below
+      // threshold, is left to the caller's periodic scan.)
+      if (const DoubleMask alarm = !(v[k] < at(a.V_th, i)); stdx::any_of(alarm)) [[unlikely]] {
+        nonfinite = nonfinite || (v[k] - v[k] != 0.0);
+        const DoubleMask fire = v[k] >= at(a.V_th, i);
+        stdx::where(fire, v[k]) = at(a.V_reset, i);
         Doubles next = until;
         stdx::where(fire, next) = a.step + at(a.hold_steps, i);
         next.copy_to(a.held_until + i, stdx::vector_aligned);
-        for (std::size_t lane = 0; lane < w; ++lane)
-          if (fire[lane] && i + lane < a.size)
-            spikes.push_back({static_cast<std::uint32_t>(i + lane), a.t_spike});
+        for (unsigned lanes = core::lane_bits(fire); lanes != 0; lanes &= lanes - 1) {
+          const std::size_t neuron = i + static_cast<std::size_t>(std::countr_zero(lanes));
+          if (neuron < a.size) spikes.push_back({static_cast<std::uint32_t>(neuron), a.t_spike});
+        }
       }
+      v[k].copy_to(a.V + i, stdx::vector_aligned);
     }
   };
   // (Two: COBA's kernel 9% faster, CUBA's 6%, measured 2026-12-06; four spilled registers.)
@@ -290,7 +293,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
   for (; i + together * core::simd_width <= end; i += together * core::simd_width)
     vectors(i, std::integral_constant<std::size_t, together>{});
   for (; i < end; i += core::simd_width) vectors(i, std::integral_constant<std::size_t, 1>{});
-  return nonfinite != nonfinite;  // (NaN lanes)
+  return nonfinite;
 }
 
 template <bool Conductance, bool Uniform, Inputs In>
@@ -373,9 +376,17 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
                                                  : lif_step_kind<true, false>(a, begin, end, spikes))
                                       : (uniform ? lif_step_kind<false, true>(a, begin, end, spikes)
                                                  : lif_step_kind<false, false>(a, begin, end, spikes));
-  if (stdx::any_of(bad))
+  // The kernel finds NaN and +inf as they appear; -inf stays below threshold, never spikes and so
+  // is never reset: a scan every few steps finds it.
+  constexpr std::int64_t scan_every = 32;
+  const auto finite = [&] {
+    for (std::size_t i = begin; i < std::min(end, size_); ++i)
+      if (!std::isfinite(a.V[i])) return false;
+    return true;
+  };
+  if (stdx::any_of(bad) || (n % scan_every == 0 && !finite()))
     throw SimulationError(
-        fmt::format("population {}: V_m became infinite or NaN in the step to t = {} ms (neurons "
+        fmt::format("population {}: V_m became infinite or NaN by t = {} ms (neurons "
                     "{} to {}); check the weights and inputs (or use a smaller dt)",
                     name_, a.t_spike, begin, std::min(end, size_) - 1));
 }
