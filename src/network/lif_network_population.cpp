@@ -380,9 +380,12 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
   // is never reset: a scan every few steps finds it.
   constexpr std::int64_t scan_every = 32;
   const auto finite = [&] {
-    for (std::size_t i = begin; i < std::min(end, size_); ++i)
-      if (!std::isfinite(a.V[i])) return false;
-    return true;
+    const std::size_t last = std::min(end, size_), w = core::simd_width;
+    Doubles zero(0.0);  // V times zero, summed: NaN once one V is not finite
+    std::size_t i = begin;
+    for (; i + w <= last; i += w) zero += Doubles(a.V + i, stdx::vector_aligned) * 0.0;
+    for (; i < last; ++i) zero[0] += a.V[i] * 0.0;
+    return stdx::all_of(zero == 0.0);
   };
   if (stdx::any_of(bad) || (n % scan_every == 0 && !finite()))
     throw SimulationError(
