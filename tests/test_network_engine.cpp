@@ -113,6 +113,29 @@ TEST(NetworkDelay, DeltaJumpArrivesExactlyAfterTheDelay) {
   }
 }
 
+// Every synapse of a multapse delivers: three sources spiking at once onto targets that each drew
+// k of them with repeats raise every target's V by k J, however the k fall on the three, on 1 to
+// 3 threads, through the buffer of doubles (k = 7) and through the counts (k = 300).
+TEST(NetworkDelivery, EverySynapseOfAMultapseDelivers) {
+  for (const std::uint64_t k : {7, 300})
+    for (const std::size_t threads : {1, 2, 3}) {
+      NetworkSpec n = one_synapse(SynapseKind::delta, 5, 0.01, 1.0);
+      n.populations[0].size = 200;
+      n.populations[0].neuron[2].second.a = 0;  // E_L = V_m = 0 mV
+      n.sources[0].size = 3;
+      n.sources[0].times = {{5.0}, {5.0}, {5.0}};
+      n.projections[0].rule.rule = Rule::fixed_indegree;
+      n.projections[0].rule.number = k;
+      n.record.state[0].neurons = {0, 63, 64, 130, 199};
+      const auto result = simulate(n, threads);
+      for (const auto& trace : result.traces) {
+        ASSERT_EQ(trace.values.at(59), 0.0);
+        ASSERT_NEAR(trace.values.at(60), 0.01 * static_cast<double>(k), 1e-12)
+            << "k " << k << ", " << threads << " threads, neuron " << trace.neuron;
+      }
+    }
+}
+
 // Neuron A, driven by a constant current [pA], projects one to one onto neuron B.
 NetworkSpec driven_pair(const PopulationSpec& a, const PopulationSpec& b, double amplitude, SynapseKind kind,
                         double tau_syn, double weight, double delay) {

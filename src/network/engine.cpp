@@ -101,13 +101,14 @@ struct Projection {
   // T - 1 begin (T - 1 per source, from the list's start), so that a thread goes straight to its
   // part instead of searching the list at every spike.
   std::vector<std::uint32_t> splits;
-  // Sources with hundreds of targets each: their spikes are added by add_at_batched, the others'
-  // by the plain loop (add_at.hpp).
-  bool long_lists = false;
+  // One weight and one delay: each thread's part of a source's list holds its distinct targets
+  // first, then the repeats of multapses (add_at.hpp), `repeats` of them ([source][thread]; empty
+  // where no list has any).
+  std::vector<std::uint32_t> repeats;
   double bytes() const {
     return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.bytes() +
                                connections.offsets.size() * 8 + weights.size() * 4 + delays.size() * 2 +
-                               splits.size() * 4);
+                               splits.size() * 4 + repeats.size() * 4);
   }
 };
 
@@ -185,7 +186,7 @@ class Engine {
   // A spike's part of a target list to deliver: [begin, end) as offsets into the projection's
   // targets, and the step of the epoch it was sent in.
   struct Part {
-    std::uint64_t begin, end;
+    std::uint64_t begin, repeats, end;  // [begin, repeats) distinct targets, then their repeats
     std::uint32_t step;
   };
   std::vector<OnOwnLine<std::vector<Part>>> parts_;  // [thread]: scratch of one projection's delivery
@@ -323,7 +324,6 @@ void Engine::build_projection(std::size_t k) {
                                    j.sender == j.target, n.seed, k);
   const auto& c = j.connections;
   const std::size_t n_source = c.offsets.size() - 1;
-  j.long_lists = static_cast<double>(c.size()) >= 256.0 * static_cast<double>(n_source);
   const std::string prefix = fmt::format("projection[{}].", k);
   const bool listed_weights = spec.rule.rule == Rule::from_file && !spec.rule.weights.empty();
   const bool listed_delays = spec.rule.rule == Rule::from_file && !spec.rule.delays.empty();
@@ -422,6 +422,29 @@ void Engine::build_projection(std::size_t k) {
       }
     }
   }
+  // One weight and one delay: the order of a list changes no value (every addition into a target
+  // adds the same w), and delivery goes faster with each thread's part holding its distinct
+  // targets first and the repeats of multapses after them (add_at.hpp).
+  if (j.weights.empty() && j.delays.empty()) {
+    const std::size_t T = threads_;
+    j.repeats.assign(n_source * T, 0);
+    std::atomic<bool> any{false};
+    std::uint32_t* const targets = j.connections.targets.data();
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_)
+    for (std::size_t s = 0; s < n_source; ++s) {
+      const std::uint64_t list = c.offsets[s], length = c.offsets[s + 1] - list;
+      for (std::size_t u = 0; u < T; ++u) {
+        const std::uint64_t from = u == 0 ? 0 : j.splits[s * (T - 1) + u - 1];
+        const std::uint64_t to = u + 1 == T ? length : j.splits[s * (T - 1) + u];
+        std::uint32_t* const end = targets + list + to;
+        const auto repeats = end - network::firsts_then_repeats(targets + list + from, end);
+        j.repeats[s * T + u] = static_cast<std::uint32_t>(repeats);
+        if (repeats > 0) any = true;
+      }
+    }
+    if (!any) std::vector<std::uint32_t>().swap(j.repeats);
+    std::vector<std::uint64_t>().swap(j.connections.order);  // (no longer the stored order)
+  }
   // Half the bytes to read per spike where the target population allows it.
   if (populations_[j.target]->size() <= 65536) {
     j.short_targets.assign(c.targets.begin(), c.targets.end());
@@ -512,11 +535,16 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
   const auto* offsets = j.connections.offsets.data();
   // This thread's part of source s's targets, as offsets into `targets`.
   const std::size_t T = threads_;
-  const auto part = [&](std::uint32_t s) -> std::pair<std::uint64_t, std::uint64_t> {
+  const auto part = [&](std::uint32_t s, std::uint32_t step) -> Part {
     const std::uint64_t list = offsets[s], list_end = offsets[s + 1];
-    if (T == 1) return {list, list_end};
-    const std::uint32_t* cut = j.splits.data() + static_cast<std::size_t>(s) * (T - 1);
-    return {t == 0 ? list : list + cut[t - 1], t + 1 == T ? list_end : list + cut[t]};
+    Part p{list, 0, list_end, step};
+    if (T > 1) {
+      const std::uint32_t* cut = j.splits.data() + static_cast<std::size_t>(s) * (T - 1);
+      p.begin = t == 0 ? list : list + cut[t - 1];
+      p.end = t + 1 == T ? list_end : list + cut[t];
+    }
+    p.repeats = p.end - (j.repeats.empty() ? 0 : j.repeats[static_cast<std::size_t>(s) * T + t]);
+    return p;
   };
   // The target lists lie anywhere in memory, and reading one waits for memory: every line of the
   // part `ahead` spikes on is asked for while this one's are delivered. The epoch's spikes are
@@ -536,9 +564,9 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
       // A list ends early only when its thread failed in this epoch (the run then stops).
       if (static_cast<std::uint32_t>(k) >= l.steps()) continue;
       for (const std::uint32_t s : l.step(static_cast<std::uint32_t>(k))) {
-        const auto [begin, end] = part(s);
-        if (begin == end) continue;
-        parts.push_back({begin, end, static_cast<std::uint32_t>(k)});
+        const Part p = part(s, static_cast<std::uint32_t>(k));
+        if (p.begin == p.end) continue;
+        parts.push_back(p);
         if (parts.size() <= ahead) ask_for(parts.back());
       }
     }
@@ -559,22 +587,18 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
     }
     const Index* begin = targets + p.begin;
     const Index* end = targets + p.end;
-    // w into every target's count or buffer, a line of targets at a time, four lines ahead
-    // asked for.
+    // w into every target's count or buffer: the distinct targets a line at a time, four lines
+    // ahead asked for; then the repeats of multapses, if any, one by one.
+    const Index* const repeats = targets + p.repeats;
     const auto add_to_targets = [&](auto* out, auto w) {
       constexpr std::ptrdiff_t line = 64 / sizeof(Index);
       const Index* e = begin;
-      for (; end - e >= line; e += line) {
+      for (; repeats - e >= line; e += line) {
         __builtin_prefetch(e + 4 * line);
-        if (j.long_lists)
-          network::add_at_batched(out, e, e + line, w);
-        else
-          network::add_at(out, e, e + line, w);
+        network::add_at_distinct(out, e, e + line, w);
       }
-      if (j.long_lists)
-        network::add_at_batched(out, e, end, w);
-      else
-        network::add_at(out, e, end, w);
+      network::add_at_distinct(out, e, repeats, w);
+      network::add_at(out, repeats, end, w);
     };
     if (count != nullptr) {
       add_to_targets(count, 1);
