@@ -48,27 +48,6 @@ template <class Vector>
   return Vector([&](auto lane) { return static_cast<double>(p[lane]); });
 }
 
-// x, rounded where it stands: the compiler may not fuse the product that made it into a later
-// multiply-add, so a value computed in registers sums as the same value read from memory would.
-template <class Vector>
-[[gnu::always_inline]] inline Vector rounded(Vector x) {
-#if defined(__x86_64__) && defined(__AVX512F__)
-  if constexpr (Vector::size() == 8) {
-    __m512d v = static_cast<__m512d>(x);
-    asm("" : "+v"(v));
-    return Vector(v);
-  }
-#endif
-#if defined(__x86_64__) && defined(__AVX2__)
-  if constexpr (Vector::size() == 4) {
-    __m256d v = static_cast<__m256d>(x);
-    asm("" : "+x"(v));
-    return Vector(v);
-  }
-#endif
-  return x;
-}
-
 // The lanes the vector path does not cover (rare: out of line, so that it does not weigh on the
 // inlining of the rest).
 template <class Vector>
@@ -257,11 +236,6 @@ template <std::size_t N>
 // lane, the mask went through memory at every vector, and the store cost the kernels).
 [[gnu::always_inline]] inline unsigned lane_bits(const DoubleMask& m) {
   return static_cast<unsigned>(m.__to_bitset().to_ulong());  // (libstdc++'s extension)
-}
-
-// x, kept from being fused into a later multiply-add (see detail::rounded).
-[[gnu::always_inline]] inline Doubles rounded(const Doubles& x) {
-  return detail::rounded<Doubles>(x);
 }
 
 // exp of every lane.

@@ -194,8 +194,9 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         const auto& ch = channel(c);
         Doubles in;
         if (In == Inputs::counts || (In == Inputs::any && ch.counted != nullptr)) {
-          // (rounded: summed as the ring's doubles would be, to the bit)
-          in = core::rounded(core::counts_as_doubles(ch.counted + i) * ch.weight);
+          // (left to fuse into s + in: where count x weight is exact, as the ring's sum of the
+          // weights is then, the fused sum is the same to the bit; one operation less a channel)
+          in = core::counts_as_doubles(ch.counted + i) * ch.weight;
           if (k + 1 == K) core::zero_counts<K * w>(ch.counted + first);  // (all K vectors' at once)
         } else {
           in = Doubles(ch.in + i, stdx::vector_aligned);
@@ -432,9 +433,9 @@ double LifNetworkPopulation::value(std::size_t variable, std::size_t neuron, std
   double value = s_[c].at(neuron);
   if (is_alpha(channels_[c].kind)) return value;
   const CountedInput& counted = counted_[c];
-  if (counted.counts != nullptr)
-    return value +
-           counted.counts->at(neuron, static_cast<std::size_t>(n) % counted.counts->rows()) * counted.weight;
+  if (counted.counts != nullptr)  // (fused, as the kernel sums it)
+    return std::fma(counted.counts->at(neuron, static_cast<std::size_t>(n) % counted.counts->rows()),
+                    counted.weight, value);
   return value + ring_[c].at(neuron, static_cast<std::size_t>(n % static_cast<std::int64_t>(ring_length_)));
 }
 
