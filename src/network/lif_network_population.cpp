@@ -269,11 +269,12 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
       // threshold, compared after the hold, finds no held neuron.
       const Doubles until(a.held_until + i, stdx::vector_aligned);
       stdx::where(Doubles(a.step) <= until, v[k]) = at(a.V_reset, i);
-      // Not below threshold: a spike, or a V no longer finite (NaN compares false, +inf would
-      // spike). Both are rare, so the usual vector takes one comparison and one test; a separate
-      // multiply-add a vector to catch NaN cost CUBA's kernel 5%. (-inf, which stays below
-      // threshold, is left to the caller's periodic scan.)
-      if (const DoubleMask alarm = !(v[k] < at(a.V_th, i)); stdx::any_of(alarm)) [[unlikely]] {
+      // Not all below threshold: a spike, or a V no longer finite (NaN compares false, +inf
+      // would spike). Both are rare, so the usual vector takes one comparison and one test
+      // (all_of: any_of the negation took a third operation); a separate multiply-add a vector
+      // to catch NaN cost CUBA's kernel 5%. (-inf, which stays below threshold, is left to the
+      // caller's periodic scan.)
+      if (!stdx::all_of(v[k] < at(a.V_th, i))) [[unlikely]] {
         nonfinite = nonfinite || (v[k] - v[k] != 0.0);
         const DoubleMask fire = v[k] >= at(a.V_th, i);
         stdx::where(fire, v[k]) = at(a.V_reset, i);
