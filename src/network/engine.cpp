@@ -590,16 +590,7 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
     // w into every target's count or buffer: the distinct targets a line at a time, four lines
     // ahead asked for; then the repeats of multapses, if any, one by one.
     const Index* const repeats = targets + p.repeats;
-    const auto add_to_targets = [&](auto* out, auto w) {
-      constexpr std::ptrdiff_t line = 64 / sizeof(Index);
-      const Index* e = begin;
-      for (; repeats - e >= line; e += line) {
-        __builtin_prefetch(e + 4 * line);
-        network::add_at_distinct(out, e, e + line, w);
-      }
-      network::add_at_distinct(out, e, repeats, w);
-      network::add_at(out, repeats, end, w);
-    };
+    const auto add_to_targets = [&](auto* out, auto w) { network::add_to_part(out, begin, repeats, end, w); };
     if (count != nullptr) {
       add_to_targets(count, 1);
     } else if (buffer != nullptr && j.weights.empty()) {
