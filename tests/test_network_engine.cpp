@@ -186,8 +186,7 @@ TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
 }
 
 // A recorded synaptic current is its value at t_n, the input arriving at t_n included: w at the
-// arrival, then w e^{-u/tau_syn}; for time constants from a tenth of a step to 10,000 steps (the
-// channel is kept free of its decay over periods of 4 to 64 steps, LifNetworkPopulation).
+// arrival, then w e^{-u/tau_syn}; for time constants from a tenth of a step to 10,000 steps.
 TEST(NetworkRecording, SynapticCurrentAtEachGridPointIncludesWhatArrivesThere) {
   const double weight = 100, delay = 0.3, spike = 10.0;  // pA, ms, ms
   for (const double tau_syn : {0.01, 0.3, 2.0, 1000.0}) {
@@ -199,7 +198,7 @@ TEST(NetworkRecording, SynapticCurrentAtEachGridPointIncludesWhatArrivesThere) {
     for (std::size_t n = 0; n < I.size(); ++n) {
       const double t = static_cast<double>(n) * 0.1, u = t - (spike + delay);
       const double expected = u < -1e-9 ? 0.0 : weight * std::exp(-u / tau_syn);
-      ASSERT_NEAR(I[n], expected, 1e-9 * weight) << "tau_syn " << tau_syn << " ms, t = " << t << " ms";
+      ASSERT_NEAR(I[n], expected, 1e-9) << "tau_syn " << tau_syn << " ms, t = " << t << " ms";
     }
   }
 }
@@ -252,9 +251,8 @@ void expect_same_spikes(const NetworkResult& reference, const NetworkResult& oth
 
 // A current channel fed by one projection of one weight takes its input as spike counts that
 // its kernel weighs (no row of doubles); with a second projection of weight 0 into the same
-// channels the weights are summed into the ring of doubles. Both give the same V to rounding and
-// the same spikes. (Not to the bit: an exponential channel kept free of its decay takes the
-// count times w d^-k, the ring's sum times d^-k.)
+// channels the weights are summed into the ring of doubles. Both give the same V to the bit
+// (200 pA: every sum of it is exact).
 TEST(NetworkCounts, CountedInputEqualsTheRingOfWeights) {
   const auto network = [](bool shared) {
     NetworkSpec n;
@@ -291,13 +289,8 @@ TEST(NetworkCounts, CountedInputEqualsTheRingOfWeights) {
   };
   const auto counted = simulate(network(false), 2), weighed = simulate(network(true), 2);
   ASSERT_EQ(counted.traces.size(), 3u);
-  for (std::size_t r = 0; r < counted.traces.size(); ++r) {
-    const auto& a = counted.traces[r].values;
-    const auto& b = weighed.traces[r].values;
-    ASSERT_EQ(a.size(), b.size());
-    for (std::size_t m = 0; m < a.size(); ++m)
-      ASSERT_NEAR(a[m], b[m], 1e-11) << "neuron " << counted.traces[r].neuron << ", step " << m;
-  }
+  for (std::size_t r = 0; r < counted.traces.size(); ++r)
+    ASSERT_EQ(counted.traces[r].values, weighed.traces[r].values) << "neuron " << counted.traces[r].neuron;
   ASSERT_GT(counted.populations[1].spike_count, 10u);  // T was driven to fire
   expect_same_spikes(counted, weighed, "counted against weighed");
 }

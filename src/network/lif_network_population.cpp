@@ -76,23 +76,11 @@ void LifNetworkPopulation::allocate(std::size_t ring_length, const std::vector<s
   counted_.assign(channels_.size(), {});
   from_s_.assign(channels_.size(), {});
   from_x_.assign(channels_.size(), {});
-  undecayed_.assign(channels_.size(), {});
-  conductance_ =
-      std::any_of(channels_.begin(), channels_.end(), [](const auto& ch) { return is_conductance(ch.kind); });
   for (std::size_t c = 0; c < channels_.size(); ++c) {
     const auto& ch = channels_[c];
     if (ch.kind == SynapseKind::delta) delta_channel_ = c;
+    if (is_conductance(ch.kind)) conductance_ = true;
     if (ch.kind == SynapseKind::delta || is_conductance(ch.kind)) continue;
-    if (ch.kind == SynapseKind::exp_current && !conductance_) {
-      // S grows by at most 2^60 between two returns to s.
-      Undecayed& u = undecayed_[c];
-      u.period =
-          static_cast<std::size_t>(std::clamp(std::floor(60 * std::log(2.0) * ch.tau / dt_), 1.0, 64.0));
-      for (std::size_t k = 0; k <= u.period; ++k) {
-        u.powers.push_back(std::exp(-static_cast<double>(k) * dt_ / ch.tau));
-        u.inverses.push_back(std::exp(static_cast<double>(k) * dt_ / ch.tau));
-      }
-    }
     // The coupling depends on tau_m and C_m only: one value unless they vary by neuron.
     const auto coupling = [&](std::size_t i) { return current_coupling(tau_m_[i], C_m_[i], ch.tau, dt_); };
     from_s_[c].value = coupling(0).from_s;
@@ -130,7 +118,6 @@ struct ChannelView {
   double* in;              // arrivals at t_{n+1}, or nullptr when counted:
   std::uint16_t* counted;  // spikes arriving at t_{n+1}, each of weight `weight`
   double weight;
-  double scale, inverse;  // d^k and d^-k of an undecayed channel (LifNetworkPopulation::Undecayed), else 1
   double decay, kick, E_rev;
   bool conductance;
   Column from_s, from_x;
@@ -190,12 +177,6 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
     else
       return a.channels[c];
   };
-  // An exponential current channel of a population without conductances keeps its variable free
-  // of its decay (LifNetworkPopulation::Undecayed): its inputs come in units of d^-k, it couples
-  // into V by d^k and needs no multiply for its decay.
-  const auto undecayed = [](const ChannelView& ch) {
-    return !Conductance && (In != Inputs::any || ch.x == nullptr);
-  };
   DoubleMask nonfinite(false);  // lanes whose V was found NaN or infinite
   // K consecutive vectors at once, each phase over all K before the next (unrolled): their chains
   // of dependent operations (the exponential, the division) interleave, so that the processor
@@ -220,7 +201,6 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         } else {
           in = Doubles(ch.in + i, stdx::vector_aligned);
           Doubles(0.0).copy_to(ch.in + i, stdx::vector_aligned);
-          if (undecayed(ch)) in *= ch.inverse;  // (counted inputs have it in their weight)
         }
         const Doubles s(ch.s + i, stdx::vector_aligned);
         if (In == Inputs::any && ch.x != nullptr) {
@@ -243,8 +223,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         v[k] = V_inf + (v[k] - V_inf) * at(a.decay, i);
         for (std::size_t c = 0; c < count; ++c) {
           const auto& ch = channel(c);
-          // (uniform, the coupling comes with the scale in it)
-          v[k] += (Uniform ? at(ch.from_s, i) : at(ch.from_s, i) * ch.scale) * s_now[k][c];
+          v[k] += at(ch.from_s, i) * s_now[k][c];
           if (In == Inputs::any && ch.x != nullptr) v[k] += at(ch.from_x, i) * x_now[k][c];
         }
       } else {
@@ -276,8 +255,6 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         if (In == Inputs::any && ch.x != nullptr) {
           ((s_now[k][c] + a.h * x_now[k][c]) * ch.decay).copy_to(ch.s + i, stdx::vector_aligned);
           (x_now[k][c] * ch.decay).copy_to(ch.x + i, stdx::vector_aligned);
-        } else if (undecayed(ch)) {
-          s_now[k][c].copy_to(ch.s + i, stdx::vector_aligned);
         } else {
           (s_now[k][c] * ch.decay).copy_to(ch.s + i, stdx::vector_aligned);
         }
@@ -363,31 +340,23 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
   bool uniform = true;
   for (const auto* p : {&E_L_, &V_th_, &V_reset_, &g_L_, &inverse_g_L_, &decay_, &step_over_C_, &hold_steps_})
     uniform = uniform && p->uniform();
-  for (std::size_t c = 0; c < channels_.size(); ++c)
-    uniform = uniform && from_s_[c].uniform() && from_x_[c].uniform();
   for (std::size_t c = 0; c < channels_.size(); ++c) {
     const auto& ch = channels_[c];
     if (ch.kind == SynapseKind::delta) continue;
+    uniform = uniform && from_s_[c].uniform() && from_x_[c].uniform();
     const CountedInput& counted = counted_[c];
-    const Undecayed& u = undecayed_[c];
-    const std::size_t k = u.period > 0 ? static_cast<std::size_t>(n) % u.period : 0;
-    const double scale = u.period > 0 ? u.powers[k] : 1.0, inverse = u.period > 0 ? u.inverses[k] : 1.0;
-    Column from_s = column(from_s_[c]);
-    if (uniform) from_s.value *= scale;  // (a kernel for unlike neurons multiplies by the scale)
     channels[a.count++] = {s_[c].base(t),
                            is_alpha(ch.kind) ? x_[c].base(t) : nullptr,
                            counted.counts != nullptr ? nullptr : arrivals(c, n, t),
                            counted.counts != nullptr
                                ? counted.counts->base(t, static_cast<std::size_t>(n) % counted.counts->rows())
                                : nullptr,
-                           counted.weight * inverse,
-                           scale,
-                           inverse,
+                           counted.weight,
                            ch.decay,
                            ch.kick,
                            ch.E_rev,
                            is_conductance(ch.kind),
-                           from_s,
+                           column(from_s_[c]),
                            column(from_x_[c])};
   }
   a.V = V_.base(t);
@@ -409,15 +378,6 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
                                                  : lif_step_kind<true, false>(a, begin, end, spikes))
                                       : (uniform ? lif_step_kind<false, true>(a, begin, end, spikes)
                                                  : lif_step_kind<false, false>(a, begin, end, spikes));
-  // Undecayed channels whose period ends with this step: S back to s (S d^period).
-  for (std::size_t c = 0; c < channels_.size(); ++c) {
-    const Undecayed& u = undecayed_[c];
-    if (u.period == 0 || static_cast<std::size_t>(n + 1) % u.period != 0) continue;
-    double* S = s_[c].base(t);
-    const Doubles factor(u.powers[u.period]);
-    for (std::size_t i = begin; i < end; i += core::simd_width)
-      (Doubles(S + i, stdx::vector_aligned) * factor).copy_to(S + i, stdx::vector_aligned);
-  }
   // The kernel finds NaN and +inf as they appear; -inf stays below threshold, never spikes and so
   // is never reset: a scan every few steps finds it.
   constexpr std::int64_t scan_every = 32;
@@ -473,8 +433,6 @@ double LifNetworkPopulation::value(std::size_t variable, std::size_t neuron, std
     if (channels_[c].kind != SynapseKind::delta && k-- == 0) break;
   double value = s_[c].at(neuron);
   if (is_alpha(channels_[c].kind)) return value;
-  if (const Undecayed& u = undecayed_[c]; u.period > 0)
-    value *= u.powers[static_cast<std::size_t>(n) % u.period];
   const CountedInput& counted = counted_[c];
   if (counted.counts != nullptr)  // (fused, as the kernel sums it)
     return std::fma(counted.counts->at(neuron, static_cast<std::size_t>(n) % counted.counts->rows()),

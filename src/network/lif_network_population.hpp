@@ -44,15 +44,6 @@ class LifNetworkPopulation final : public NetworkPopulation {
     double weight = 0;
   };
   std::vector<CountedInput> counted_;  // per channel; counts nullptr: the channel's ring of doubles
-  // The exponential current channels of a population without conductances keep their variable
-  // free of its decay: S = s / d^k at step n, k = n mod period, d = e^{-dt/tau_syn}. A step then
-  // adds its input (weighted by 1/d^k) and couples S into V (by d^k) without a multiply for the
-  // decay, which bound CUBA's kernel; every `period` steps S is brought back to s.
-  struct Undecayed {
-    std::size_t period = 0;                // 0: the channel keeps s itself
-    std::vector<double> powers, inverses;  // d^k and d^-k, k = 0 .. period
-  };
-  std::vector<Undecayed> undecayed_;  // per channel
 };
 
 }  // namespace lapicque::network
