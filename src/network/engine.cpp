@@ -590,11 +590,10 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
     // w into every target's count or buffer: the distinct targets a line at a time, four lines
     // ahead asked for; then the repeats of multapses, if any, one by one.
     const Index* const repeats = targets + p.repeats;
-    const auto add_to_targets = [&](auto* out, auto w) { network::add_to_part(out, begin, repeats, end, w); };
     if (count != nullptr) {
-      add_to_targets(count, 1);
+      network::add_to_part(count, begin, repeats, end, std::uint16_t{1});
     } else if (buffer != nullptr && j.weights.empty()) {
-      add_to_targets(buffer, j.weight);
+      network::add_to_part(buffer, begin, repeats, end, j.weight);
     } else {
       for (const Index* e = begin; e < end; ++e) {
         const auto index = static_cast<std::size_t>(e - targets);
