@@ -349,6 +349,42 @@ TEST(NetworkConductance, VoltageStaysOnTheNearSideOfTheReversalPotential) {
   }
 }
 
+// The conductance kernel against exponential Euler written out with std::exp: V_{n+1} =
+// V_inf + (V_n - V_inf) exp(-dt G / C_m) with G = g_L + g(t_n) and V_inf = (g_L E_L + g E_rev) / G.
+// A 4,000 nS conductance puts dt G / C_m at 1.6 when it arrives: the kernel's general path (an
+// exponential and a division); as it decays below 1,250 nS, the polynomial of the usual step.
+// Four neurons of drawn (unreachable) thresholds run the kernel for unlike neurons as well.
+TEST(NetworkConductance, StepIsExponentialEulerOnEitherSideOfThePolynomialsRange) {
+  for (const double E_rev : {0.0, -85.0}) {
+    auto spec = one_synapse(SynapseKind::exp_conductance, 5, 4000, 1.0, {10.0, 30.0});
+    spec.projections[0].E_rev = E_rev;
+    spec.populations[0].size = 4;
+    spec.populations[0].neuron[3].second = {Distribution::Kind::uniform, 1000, 2000};
+    spec.record.state[0] = {"post", {"V_m", "g_pre"}, {0, 3}};
+    const auto result = simulate(spec);
+    ASSERT_EQ(result.traces.size(), 4u);
+    const double g_L = C_m / tau_m, dt = 0.1;  // nS, ms
+    std::size_t general = 0, polynomial = 0;   // steps with dt G / C_m above and below 1/2
+    const auto trace = [&](const std::string& variable, std::size_t neuron) -> const std::vector<double>& {
+      for (const auto& t : result.traces)
+        if (t.variable == variable && t.neuron == neuron) return t.values;
+      throw std::runtime_error("no trace of " + variable);
+    };
+    for (const std::size_t neuron : {0, 3}) {
+      const auto& V = trace("V_m", neuron);
+      const auto& g = trace("g_pre", neuron);
+      for (std::size_t n = 0; n + 1 < V.size(); ++n) {
+        const double G = g_L + g[n], V_inf = (g_L * E_L + g[n] * E_rev) / G;
+        const double expected = V_inf + (V[n] - V_inf) * std::exp(-dt * G / C_m);
+        ASSERT_NEAR(V[n + 1], expected, 1e-11) << "t = " << (n + 1) * dt << " ms, E_rev " << E_rev;
+        (dt * G / C_m > 0.5 ? general : polynomial) += g[n] > 1 ? 1 : 0;
+      }
+    }
+    EXPECT_GT(general, 20u);
+    EXPECT_GT(polynomial, 200u);
+  }
+}
+
 // A network with every source of randomness: Poisson drive and sources, drawn parameters,
 // weights and delays, current and conductance synapses, noise.
 NetworkSpec random_network() {

@@ -81,5 +81,23 @@ TEST(VectorExp, SpecialValues) {
   EXPECT_EQ(core::exp(core::Doubles(0.0))[0], 1.0);
 }
 
+// The conductance kernel's (1 - exp(-x)) / x on [0, 1/2], against long double's expm1.
+TEST(VectorOneMinusExpOverX, WithinTwoUlpOnItsRange) {
+  std::mt19937_64 engine(7);
+  std::uniform_real_distribution<double> range(0, core::one_minus_exp_over_x_limit);
+  std::vector<double> args{0.0, 1e-300, 1e-12, 1e-6, core::one_minus_exp_over_x_limit};
+  for (double x = 0; x <= core::one_minus_exp_over_x_limit; x += 1.0 / 4096) args.push_back(x);
+  for (int i = 0; i < 100000; ++i) args.push_back(range(engine));
+  double worst = 0;
+  for (const double x : args) {
+    const double value = core::one_minus_exp_over_x_small(core::Doubles(x))[0];
+    const long double lx = x;
+    const double exact = x == 0 ? 1.0 : static_cast<double>(-std::expm1(-lx) / lx);
+    worst = std::max(worst, ulps_apart(value, exact));
+  }
+  EXPECT_LE(worst, 2.0);
+  EXPECT_EQ(core::one_minus_exp_over_x_small(core::Doubles(0.0))[0], 1.0);
+}
+
 }  // namespace
 }  // namespace lapicque

@@ -228,23 +228,29 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         }
       } else {
         // C dV/dt = -G (V - E) with G = g_L + sum g and E = (g_L E_L + sum g E_rev + I) / G, all
-        // held over the step.
-        const Doubles leak = at(a.g_L, i);
-        Doubles G = leak, drive = leak * at(a.E_L, i) + current;
+        // held over the step: V moves by (1 - e^-x) (E - V), x = G dt / C. Kept as x and
+        // x E = drive (dt / C) so that the usual step, 0 <= x <= 1/2 (COBA's G below 1,000 nS),
+        // takes it as (drive - x V) (1 - e^-x) / x: a polynomial, no exponential, no division.
+        const Doubles leak = at(a.g_L, i), step_over_C = at(a.step_over_C, i);
+        Doubles G = leak, drive = step_over_C * (leak * at(a.E_L, i) + current);
         for (std::size_t c = 0; c < count; ++c) {
           const auto& ch = channel(c);
           if (ch.conductance) {
             G += s_now[k][c];
-            drive += s_now[k][c] * ch.E_rev;
+            drive += s_now[k][c] * (step_over_C * ch.E_rev);
           } else {
-            drive += s_now[k][c];
+            drive += s_now[k][c] * step_over_C;
           }
         }
-        // The exponential first: the division's latency then overlaps the work after the call.
-        // (Clamped: a decay of 3e-308 makes V its limit as 0 would.)
-        const Doubles decay = core::exp_clamped(-at(a.step_over_C, i) * G);
-        const Doubles V_inf = drive / G;
-        v[k] = V_inf + (v[k] - V_inf) * decay;
+        const Doubles x = step_over_C * G;
+        if (stdx::all_of(x >= 0.0 && x <= core::one_minus_exp_over_x_limit)) [[likely]] {
+          v[k] += (drive - x * v[k]) * core::one_minus_exp_over_x_small(x);
+        } else {
+          // (Clamped: a decay of 3e-308 makes V its limit as 0 would.)
+          const Doubles decay = core::exp_clamped(-x);
+          const Doubles V_inf = drive / x;
+          v[k] = V_inf + (v[k] - V_inf) * decay;
+        }
       }
     }
 #pragma GCC unroll 8
