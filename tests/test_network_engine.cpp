@@ -7,6 +7,7 @@
 #include <numbers>
 #include <string>
 
+#include "core/simd.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/network.hpp"
 #include "network/poisson_counts.hpp"
@@ -364,7 +365,8 @@ TEST(NetworkConductance, StepIsExponentialEulerOnEitherSideOfThePolynomialsRange
     const auto result = simulate(spec);
     ASSERT_EQ(result.traces.size(), 4u);
     const double g_L = C_m / tau_m, dt = 0.1;  // nS, ms
-    std::size_t general = 0, polynomial = 0;   // steps with dt G / C_m above and below 1/2
+    // steps with dt G / C_m above and below the polynomial's limit (1/2: G = 1,250 nS here)
+    std::size_t general = 0, polynomial = 0;
     const auto trace = [&](const std::string& variable, std::size_t neuron) -> const std::vector<double>& {
       for (const auto& t : result.traces)
         if (t.variable == variable && t.neuron == neuron) return t.values;
@@ -377,7 +379,7 @@ TEST(NetworkConductance, StepIsExponentialEulerOnEitherSideOfThePolynomialsRange
         const double G = g_L + g[n], V_inf = (g_L * E_L + g[n] * E_rev) / G;
         const double expected = V_inf + (V[n] - V_inf) * std::exp(-dt * G / C_m);
         ASSERT_NEAR(V[n + 1], expected, 1e-11) << "t = " << (n + 1) * dt << " ms, E_rev " << E_rev;
-        (dt * G / C_m > 0.5 ? general : polynomial) += g[n] > 1 ? 1 : 0;
+        (dt * G / C_m > core::one_minus_exp_over_x_limit ? general : polynomial) += g[n] > 1 ? 1 : 0;
       }
     }
     EXPECT_GT(general, 20u);
