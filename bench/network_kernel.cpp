@@ -29,7 +29,7 @@ std::unique_ptr<network::LifNetworkPopulation> brette_population(
   p.V_m = -55;
   auto pop = std::make_unique<network::LifNetworkPopulation>("E", neurons, 0.1, std::vector{p});
   for (const auto& c : channels) pop->add_channel(c);
-  pop->allocate(2, {0, pop->padded_size()});
+  pop->allocate({}, {0, pop->padded_size()});
   for (std::size_t i = 0; i < neurons; ++i)
     pop->set_initial("V_m", i, -60 + 10.0 * static_cast<double>(i % 97) / 97);
   return pop;

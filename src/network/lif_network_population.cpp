@@ -63,14 +63,15 @@ LifNetworkPopulation::LifNetworkPopulation(std::string name, std::size_t size, d
   for (std::size_t i = 0; i < P; ++i) V_.at(i) = params[i < params.size() ? i : 0].V_m;
 }
 
-void LifNetworkPopulation::allocate(std::size_t ring_length, const std::vector<std::size_t>& cuts) {
+void LifNetworkPopulation::allocate(const std::vector<std::size_t>& ring_lengths,
+                                    const std::vector<std::size_t>& cuts) {
   if (channels_.size() > max_channels)
     throw ParameterError(
         "projection", fmt::format("{} synaptic channels onto {}", channels_.size(), name_),
         fmt::format("at most {} distinct (synapse, tau_syn, E_rev) onto one population; share "
                     "time constants between projections",
                     max_channels));
-  NetworkPopulation::allocate(ring_length, cuts);
+  NetworkPopulation::allocate(ring_lengths, cuts);
   V_.cut(cuts);
   held_until_.cut(cuts);
   counted_.assign(channels_.size(), {});
@@ -443,7 +444,8 @@ double LifNetworkPopulation::value(std::size_t variable, std::size_t neuron, std
   if (counted.counts != nullptr)  // (fused, as the kernel sums it)
     return std::fma(counted.counts->at(neuron, static_cast<std::size_t>(n) % counted.counts->rows()),
                     counted.weight, value);
-  return value + ring_[c].at(neuron, static_cast<std::size_t>(n % static_cast<std::int64_t>(ring_length_)));
+  return value +
+         ring_[c].at(neuron, static_cast<std::size_t>(n % static_cast<std::int64_t>(ring_lengths_[c])));
 }
 
 }  // namespace lapicque::network

@@ -22,7 +22,7 @@ class LifNetworkPopulation final : public NetworkPopulation {
   LifNetworkPopulation(std::string name, std::size_t size, double dt,
                        const std::vector<models::Lif::Params>& params);
 
-  void allocate(std::size_t ring_length, const std::vector<std::size_t>& cuts) override;
+  void allocate(const std::vector<std::size_t>& ring_lengths, const std::vector<std::size_t>& cuts) override;
   void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) override;
   bool can_read_counts(std::size_t c) const override;
   void read_counts(std::size_t c, ShardedArray<std::uint16_t>* counts, double weight) override;

@@ -66,17 +66,19 @@ class NetworkPopulation {
   }
   const std::vector<SynapseChannel>& channels() const { return channels_; }
 
-  // Called once every channel is known: the ring holds `length` grid points, and the arrays the
-  // threads write are cut into their shares of neurons, [cuts[t], cuts[t + 1]) (0 to
-  // padded_size()), each share's part in an allocation of its own (see sharded_array.hpp).
-  virtual void allocate(std::size_t ring_length, const std::vector<std::size_t>& cuts) {
+  // Called once every channel is known: channel c's ring holds ring_lengths[c] grid points, and
+  // the arrays the threads write are cut into their shares of neurons, [cuts[t], cuts[t + 1])
+  // (0 to padded_size()), each share's part in an allocation of its own (see sharded_array.hpp).
+  virtual void allocate(const std::vector<std::size_t>& ring_lengths, const std::vector<std::size_t>& cuts) {
     cuts_ = cuts;
-    ring_length_ = ring_length;
+    ring_lengths_ = ring_lengths;
+    ring_lengths_.resize(channels_.size(), 2);
     ring_.clear();
     s_.clear();
     x_.clear();
-    for (const auto& ch : channels_) {
-      ring_.emplace_back(padded_, 0.0, ring_length);
+    for (std::size_t c = 0; c < channels_.size(); ++c) {
+      const auto& ch = channels_[c];
+      ring_.emplace_back(padded_, 0.0, ring_lengths_[c]);
       ring_.back().cut(cuts);
       s_.emplace_back(padded_, 0.0);
       s_.back().cut(cuts);
@@ -100,7 +102,7 @@ class NetworkPopulation {
   // The buffer of input arriving at grid point `grid` on channel `c`, indexed by neuron, for the
   // neurons of share t.
   double* arrivals(std::size_t c, std::int64_t grid, std::size_t t) {
-    return ring_[c].base(t, static_cast<std::size_t>(grid % static_cast<std::int64_t>(ring_length_)));
+    return ring_[c].base(t, static_cast<std::size_t>(grid % static_cast<std::int64_t>(ring_lengths_[c])));
   }
 
   // Sets the initial value of a synaptic variable ("g_E"); false if there is none of that name.
@@ -194,10 +196,10 @@ class NetworkPopulation {
   std::size_t size_, padded_;
   double dt_;
   std::vector<SynapseChannel> channels_;
-  std::size_t ring_length_ = 1;
-  std::vector<std::size_t> cuts_;  // the threads' shares (see allocate)
+  std::vector<std::size_t> ring_lengths_;  // per channel: rows of its ring (see allocate)
+  std::vector<std::size_t> cuts_;          // the threads' shares (see allocate)
   // What the threads write at every step, each share's part on pages of its own.
-  std::vector<ShardedArray<double>> ring_;   // per channel: ring_length rows
+  std::vector<ShardedArray<double>> ring_;   // per channel: ring_lengths_[c] rows
   std::vector<ShardedArray<double>> s_, x_;  // per channel: I or g, and the alpha drive x (alpha only)
   std::unique_ptr<Stimulus> stimulus_;
   ShardedArray<double> held_;
