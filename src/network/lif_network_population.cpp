@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/line_aligned_vector.hpp"
 #include "core/simd.hpp"
 #include "lapicque/error.hpp"
 
@@ -72,6 +73,7 @@ void LifNetworkPopulation::allocate(const std::vector<std::size_t>& ring_lengths
                     "time constants between projections",
                     max_channels));
   NetworkPopulation::allocate(ring_lengths, cuts);
+  calls_ = std::vector<KernelCall>(cuts.size() > 1 ? cuts.size() - 1 : 1);
   V_.cut(cuts);
   held_until_.cut(cuts);
   counted_.assign(channels_.size(), {});
@@ -305,44 +307,58 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
   return nonfinite;
 }
 
+// The kernel's signature, chosen once per share (see LifNetworkPopulation::KernelCall).
+using Kernel = DoubleMask (*)(const StepArrays&, std::size_t, std::size_t, SpikeBuffer&);
+
 template <bool Conductance, bool Uniform, Inputs In>
-DoubleMask lif_step_any(const StepArrays& a, std::size_t begin, std::size_t end, SpikeBuffer& spikes) {
-  switch (a.count) {
+Kernel kernel_for_count(std::size_t count) {
+  switch (count) {
     case 1:
-      return lif_step<1, Conductance, Uniform, In>(a, begin, end, spikes);
+      return &lif_step<1, Conductance, Uniform, In>;
     case 2:
-      return lif_step<2, Conductance, Uniform, In>(a, begin, end, spikes);
+      return &lif_step<2, Conductance, Uniform, In>;
     case 3:
-      return lif_step<3, Conductance, Uniform, In>(a, begin, end, spikes);
+      return &lif_step<3, Conductance, Uniform, In>;
     case 4:
-      return lif_step<4, Conductance, Uniform, In>(a, begin, end, spikes);
+      return &lif_step<4, Conductance, Uniform, In>;
     default:
-      return lif_step<0, Conductance, Uniform, In>(a, begin, end, spikes);
+      return &lif_step<0, Conductance, Uniform, In>;
   }
 }
 
+// Which inputs the arrays hold (pointers set or not) picks the kernel's Inputs.
 template <bool Conductance, bool Uniform>
-DoubleMask lif_step_kind(const StepArrays& a, std::size_t begin, std::size_t end, SpikeBuffer& spikes) {
+Kernel kernel_for(const StepArrays& a) {
   bool rows = a.held == nullptr && a.jumps == nullptr, counts = rows;
   for (std::size_t c = 0; c < a.count; ++c) {
     rows = rows && a.channels[c].x == nullptr && a.channels[c].counted == nullptr;
     counts = counts && a.channels[c].x == nullptr && a.channels[c].counted != nullptr;
   }
-  if (rows) return lif_step_any<Conductance, Uniform, Inputs::rows>(a, begin, end, spikes);
-  if (counts) return lif_step_any<Conductance, Uniform, Inputs::counts>(a, begin, end, spikes);
-  return lif_step_any<Conductance, Uniform, Inputs::any>(a, begin, end, spikes);
+  if (rows) return kernel_for_count<Conductance, Uniform, Inputs::rows>(a.count);
+  if (counts) return kernel_for_count<Conductance, Uniform, Inputs::counts>(a.count);
+  return kernel_for_count<Conductance, Uniform, Inputs::any>(a.count);
 }
 
 }  // namespace
 
-void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) {
-  if (begin >= end) return;
-  const std::size_t t = share_of(begin);  // [begin, end) lies in that share
-  StepArrays a;  // (every member set below: value-initialising it cost a memset call a step)
+// A share's kernel arguments: set up at its first step, for what stays from step to step (every
+// pointer to state and parameters, the kernel itself); each step then sets only what moves with
+// n. (Built anew at every step, they took CUBA's two threads 5% of their time.) On lines of its
+// own: each share's thread writes its own at every step.
+struct alignas(core::cache_line) LifNetworkPopulation::KernelCall {
+  bool ready = false;
+  Kernel kernel = nullptr;
+  StepArrays arrays{};
+  std::array<ChannelView, max_channels> channels{};
+  std::array<std::size_t, max_channels> channel_of{};  // the population's channel of each view
+};
+
+LifNetworkPopulation::~LifNetworkPopulation() = default;
+
+void LifNetworkPopulation::prepare(KernelCall& call, std::size_t t) {
+  StepArrays& a = call.arrays;
   a.count = 0;
-  std::array<ChannelView, max_channels> channels;  // (not zeroed: only the first a.count are read)
-  a.channels = channels.data();
-  a.smooth = external_input(begin, end, n);
+  a.channels = call.channels.data();
   a.held = has_held_input() ? held_.base(t) : nullptr;
   bool uniform = true;
   for (const auto* p : {&E_L_, &V_th_, &V_reset_, &g_L_, &inverse_g_L_, &decay_, &step_over_C_, &hold_steps_})
@@ -352,23 +368,22 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
     if (ch.kind == SynapseKind::delta) continue;
     uniform = uniform && from_s_[c].uniform() && from_x_[c].uniform();
     const CountedInput& counted = counted_[c];
-    channels[a.count++] = {s_[c].base(t),
-                           is_alpha(ch.kind) ? x_[c].base(t) : nullptr,
-                           counted.counts != nullptr ? nullptr : arrivals(c, n, t),
-                           counted.counts != nullptr
-                               ? counted.counts->base(t, static_cast<std::size_t>(n) % counted.counts->rows())
-                               : nullptr,
-                           counted.weight,
-                           ch.decay,
-                           ch.kick,
-                           ch.E_rev,
-                           is_conductance(ch.kind),
-                           column(from_s_[c]),
-                           column(from_x_[c])};
+    call.channel_of[a.count] = c;
+    call.channels[a.count++] = {s_[c].base(t),
+                                is_alpha(ch.kind) ? x_[c].base(t) : nullptr,
+                                counted.counts != nullptr ? nullptr : arrivals(c, 0, t),
+                                counted.counts != nullptr ? counted.counts->base(t, 0) : nullptr,
+                                counted.weight,
+                                ch.decay,
+                                ch.kick,
+                                ch.E_rev,
+                                is_conductance(ch.kind),
+                                column(from_s_[c]),
+                                column(from_x_[c])};
   }
   a.V = V_.base(t);
   a.held_until = held_until_.base(t);
-  a.jumps = delta_channel_ < channels_.size() ? arrivals(delta_channel_, n + 1, t) : nullptr;
+  a.jumps = delta_channel_ < channels_.size() ? arrivals(delta_channel_, 1, t) : nullptr;
   a.E_L = column(E_L_);
   a.V_th = column(V_th_);
   a.V_reset = column(V_reset_);
@@ -378,13 +393,32 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
   a.step_over_C = column(step_over_C_);
   a.hold_steps = column(hold_steps_);
   a.h = dt_;
+  a.size = size_;
+  call.kernel = conductance_ ? (uniform ? kernel_for<true, true>(a) : kernel_for<true, false>(a))
+                             : (uniform ? kernel_for<false, true>(a) : kernel_for<false, false>(a));
+  call.ready = true;
+}
+
+void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) {
+  if (begin >= end) return;
+  const std::size_t t = share_of(begin);  // [begin, end) lies in that share
+  KernelCall& call = calls_[t];
+  if (!call.ready) prepare(call, t);
+  StepArrays& a = call.arrays;
+  a.smooth = external_input(begin, end, n);
+  a.held = has_held_input() ? held_.base(t) : nullptr;  // (re-read: set_current_input reallocates it)
+  for (std::size_t k = 0; k < a.count; ++k) {
+    const std::size_t c = call.channel_of[k];
+    ChannelView& view = call.channels[k];
+    if (view.counted != nullptr)
+      view.counted = counted_[c].counts->base(t, static_cast<std::size_t>(n) % counted_[c].counts->rows());
+    else
+      view.in = arrivals(c, n, t);
+  }
+  if (a.jumps != nullptr) a.jumps = arrivals(delta_channel_, n + 1, t);
   a.t_spike = static_cast<double>(n + 1) * dt_;
   a.step = static_cast<double>(n);
-  a.size = size_;
-  const DoubleMask bad = conductance_ ? (uniform ? lif_step_kind<true, true>(a, begin, end, spikes)
-                                                 : lif_step_kind<true, false>(a, begin, end, spikes))
-                                      : (uniform ? lif_step_kind<false, true>(a, begin, end, spikes)
-                                                 : lif_step_kind<false, false>(a, begin, end, spikes));
+  const DoubleMask bad = call.kernel(a, begin, end, spikes);
   // The kernel finds NaN and +inf as they appear; -inf stays below threshold, never spikes and so
   // is never reset: a scan every few steps finds it.
   constexpr std::int64_t scan_every = 32;
@@ -413,6 +447,7 @@ bool LifNetworkPopulation::can_read_counts(std::size_t c) const {
 
 void LifNetworkPopulation::read_counts(std::size_t c, ShardedArray<std::uint16_t>* counts, double weight) {
   counted_[c] = {counts, weight};
+  for (auto& call : calls_) call.ready = false;
 }
 
 bool LifNetworkPopulation::set_initial(const std::string& variable, std::size_t neuron, double value) {

@@ -21,6 +21,7 @@ class LifNetworkPopulation final : public NetworkPopulation {
   // `params` holds one entry (every neuron alike) or one per neuron.
   LifNetworkPopulation(std::string name, std::size_t size, double dt,
                        const std::vector<models::Lif::Params>& params);
+  ~LifNetworkPopulation() override;
 
   void allocate(const std::vector<std::size_t>& ring_lengths, const std::vector<std::size_t>& cuts) override;
   void step(std::size_t begin, std::size_t end, std::int64_t n, SpikeBuffer& spikes) override;
@@ -44,6 +45,9 @@ class LifNetworkPopulation final : public NetworkPopulation {
     double weight = 0;
   };
   std::vector<CountedInput> counted_;  // per channel; counts nullptr: the channel's ring of doubles
+  struct KernelCall;                   // a share's kernel and its arguments (see the .cpp)
+  std::vector<KernelCall> calls_;      // [share]
+  void prepare(KernelCall& call, std::size_t t);
 };
 
 }  // namespace lapicque::network
