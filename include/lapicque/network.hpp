@@ -130,13 +130,13 @@ struct NetworkSpec {
 // dt), drives and recorders. Throws ParameterError with keys such as "projection[2].p".
 void validate(const NetworkSpec& network);
 
-// What the network would take before it is built [bytes] and its number of synapses (expected,
-// for random rules), to refuse one that does not fit.
+// What the network would take at its peak [bytes], building included, on `threads` threads, and
+// its number of synapses (expected, for random rules), to refuse one that does not fit.
 struct MemoryEstimate {
   double synapses = 0;
   double bytes = 0;
 };
-MemoryEstimate estimate_memory(const NetworkSpec& network);
+MemoryEstimate estimate_memory(const NetworkSpec& network, std::size_t threads = 1);
 
 // One spike of a network: its neuron (index within its population) and time [ms].
 struct NetworkSpike {

@@ -201,10 +201,14 @@ void Engine::build() {
     const auto& s = n.sources[k];
     SpikeSource source;
     source.name = s.name;
+    // (A source no projection reads sends nothing: its numbers would be drawn for nobody.)
+    const bool read = std::any_of(n.projections.begin(), n.projections.end(),
+                                  [&](const ProjectionSpec& j) { return j.source == s.name; });
     if (s.type == "poisson") {
       source.size = s.size;
-      source.poisson =
-          std::make_unique<network::PoissonCounts>(s.rate * n.dt * 1e-3, n.seed, network::source_stream + k);
+      if (read)
+        source.poisson = std::make_unique<network::PoissonCounts>(s.rate * n.dt * 1e-3, n.seed,
+                                                                  network::source_stream + k);
     } else {
       source.size = s.times.size();
       for (std::size_t i = 0; i < s.times.size(); ++i)
@@ -377,6 +381,13 @@ void Engine::build_projection(std::size_t k) {
             prefix + "file", fmt::format("{}:{}", spec.rule.file, spec.rule.lines[c.order[e]]),
             fmt::format("delay {} ms: must lie in [dt, 65535 dt] = [{}, {}] ms", d, n.dt, 65535 * n.dt));
       const auto steps = to_steps(d, n.dt);
+      if (std::abs(d / n.dt - static_cast<double>(steps)) > 1e-9 * static_cast<double>(steps))
+        throw ParameterError(prefix + "file",
+                             fmt::format("{}:{}", spec.rule.file, spec.rule.lines[c.order[e]]),
+                             fmt::format("delay {} ms: must be a whole number of steps of dt = {} ms (spikes "
+                                         "travel on the grid), e.g. {} or {} ms",
+                                         format_double(d), n.dt, format_double(std::floor(d / n.dt) * n.dt),
+                                         format_double(std::ceil(d / n.dt) * n.dt)));
       j.delays[e] = static_cast<std::uint16_t>(steps);
       lo = std::min(lo, steps);
       hi = std::max(hi, steps);
@@ -392,14 +403,19 @@ void Engine::build_projection(std::size_t k) {
     for (std::size_t s = 0; s < n_source; ++s) {
       core::CounterRng rng(n.seed, network::delay_stream + k, s);
       for (auto e = c.offsets[s]; e < c.offsets[s + 1]; ++e) {
-        // rounded to the grid, at least one step, at most 65535 steps
-        const auto d = std::clamp<std::int64_t>(
-            to_steps(network::draw(spec.delay, rng, prefix + "delay"), n.dt), 1, 65535);
-        j.delays[e] = static_cast<std::uint16_t>(d);
+        // rounded to the grid, at least one step (validate() asks for min >= dt)
+        const auto d =
+            std::max<std::int64_t>(to_steps(network::draw(spec.delay, rng, prefix + "delay"), n.dt), 1);
+        j.delays[e] = static_cast<std::uint16_t>(std::min<std::int64_t>(d, 65535));
         lo = std::min(lo, d);
         hi = std::max(hi, d);
       }
     }
+    if (hi > 65535)  // (only an unbounded tail gets here: validate() checks max and high)
+      throw ParameterError(prefix + "delay", fmt::format("a drawn delay of {} ms", format_double(hi * n.dt)),
+                           fmt::format("delays are at most 65535 steps = {} ms: give the distribution a "
+                                       "max at or below that",
+                                       format_double(65535 * n.dt)));
     j.shortest = c.size() ? lo : 1;
     j.longest = hi;
   }
@@ -742,13 +758,15 @@ NetworkResult simulate(const NetworkSpec& spec, std::size_t threads, const Progr
   const auto start = Clock::now();
   validate(spec);
   if (threads == 0) threads = static_cast<std::size_t>(omp_get_max_threads());
-  const MemoryEstimate need = estimate_memory(spec);
+  const MemoryEstimate need = estimate_memory(spec, threads);
   const double have = available_memory_bytes();
   if (need.bytes > 0.9 * have)
     throw ParameterError(
-        "network", fmt::format("{:.4g} synapses, about {:.3g} GB", need.synapses, need.bytes / 1e9),
+        "network",
+        fmt::format("{:.4g} synapses, about {:.3g} GB at the peak", need.synapses, need.bytes / 1e9),
         fmt::format("this machine has {:.3g} GB available: make the populations smaller or their in-degrees "
-                    "lower, or run on a machine with more memory",
+                    "lower (or the longest delay, the duration or the recordings shorter), or run on a "
+                    "machine with more memory",
                     have / 1e9));
   Engine engine(spec, threads);
   engine.build();

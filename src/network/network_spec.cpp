@@ -10,6 +10,7 @@
 #include "lapicque/model.hpp"
 #include "lapicque/network.hpp"
 #include "network/connectivity.hpp"
+#include "network/poisson_counts.hpp"
 #include "network/synapse_channel.hpp"
 
 namespace lapicque {
@@ -60,6 +61,19 @@ struct Sides {
   }
 };
 
+// The probability that a normal or lognormal value lies in [min, max].
+double window_mass(const Distribution& d) {
+  const bool normal = d.kind == Distribution::Kind::normal;
+  const double lo = normal ? d.min : (d.min > 0 ? std::log(d.min) : -INFINITY);
+  const double hi = normal ? d.max : (d.max > 0 ? std::log(d.max) : -INFINITY);
+  if (d.b == 0) return d.a >= lo && d.a <= hi ? 1.0 : 0.0;
+  const double za = (lo - d.a) / d.b, zb = (hi - d.a) / d.b;
+  // (from the nearer tail, where erfc keeps its precision)
+  if (za > 0) return 0.5 * (std::erfc(za / std::sqrt(2.0)) - std::erfc(zb / std::sqrt(2.0)));
+  return 0.5 * (std::erfc(-zb / std::sqrt(2.0)) - std::erfc(-za / std::sqrt(2.0)));
+}
+constexpr double min_window_mass = 0.01;
+
 void check_distribution(const Distribution& d, const std::string& key, const std::string& unit) {
   const auto finite = [&](double x, const char* what) {
     if (!std::isfinite(x))
@@ -83,8 +97,29 @@ void check_distribution(const Distribution& d, const std::string& key, const std
         throw ParameterError(key, format_double(d.b), "the spread (std or sigma) must be >= 0");
       if (!(d.max > d.min))
         throw ParameterError(key, fmt::format("[{}, {}]", d.min, d.max), "needs max > min");
+      // Values outside [min, max] are drawn again: the window must hold a fair part of the
+      // distribution, or drawing would go on and on.
+      if (const double mass = window_mass(d); !(mass >= min_window_mass))
+        throw ParameterError(
+            key, fmt::format("min = {}, max = {}{}", d.min, d.max, unit.empty() ? "" : " " + unit),
+            fmt::format("the window holds {:.2g} of the {} distribution; it must hold at "
+                        "least {}: widen it or move the {}",
+                        mass, distribution_name(d.kind), min_window_mass,
+                        d.kind == Distribution::Kind::normal ? "mean" : "mu"));
       break;
   }
+}
+
+// A Poisson rate [Hz]: its mean count per step, rate x dt, up to network::max_poisson_mean.
+void check_poisson_rate(double rate, double dt, const std::string& key) {
+  if (!(rate >= 0) || !std::isfinite(rate))
+    throw ParameterError(key, format_double(rate) + " Hz", "must be >= 0 Hz");
+  const double mean = rate * dt * 1e-3;
+  if (mean > network::max_poisson_mean)
+    throw ParameterError(key, format_double(rate) + " Hz",
+                         fmt::format("{:.4g} events per step of dt = {} ms; at most {:g}: lower the rate "
+                                     "or dt",
+                                     mean, dt, network::max_poisson_mean));
 }
 
 void check_synapse(SynapseKind kind, double tau_syn, double E_rev, const std::string& prefix) {
@@ -195,11 +230,22 @@ void validate(const NetworkSpec& n) {
     const auto& s = n.sources[k];
     const std::string prefix = fmt::format("source[{}].", k);
     unique_name(s.name, prefix + "name");
+    if (s.size == 0 || s.size > 0xFFFFFFFFull)
+      throw ParameterError(prefix + "size", std::to_string(s.size), "must be between 1 and 2^32 - 1 sources");
     if (s.type == "poisson") {
-      if (s.size == 0) throw ParameterError(prefix + "size", "0", "must be >= 1 source");
-      if (!(s.rate >= 0) || !std::isfinite(s.rate))
-        throw ParameterError(prefix + "rate", format_double(s.rate) + " Hz", "must be >= 0 Hz");
+      check_poisson_rate(s.rate, n.dt, prefix + "rate");
+      if (!s.times.empty())
+        throw ParameterError(prefix + "times", fmt::format("{} lists", s.times.size()),
+                             "times belong to spike_times sources; a poisson source has a rate");
     } else if (s.type == "spike_times") {
+      if (s.times.size() != s.size)
+        throw ParameterError(prefix + "times", fmt::format("{} lists", s.times.size()),
+                             fmt::format("a spike_times source needs one list of times [ms] per source "
+                                         "(size = {})",
+                                         s.size));
+      if (s.rate != 0)
+        throw ParameterError(prefix + "rate", format_double(s.rate) + " Hz",
+                             "a rate belongs to poisson sources; spike_times sources send their times");
       for (std::size_t i = 0; i < s.times.size(); ++i)
         for (std::size_t j = 0; j < s.times[i].size(); ++j) {
           const double t = s.times[i][j];
@@ -236,12 +282,26 @@ void validate(const NetworkSpec& n) {
     const double shortest = j.delay.is_constant()                         ? j.delay.a
                             : j.delay.kind == Distribution::Kind::uniform ? j.delay.a
                                                                           : j.delay.min;
+    const std::string shortest_name =
+        j.delay.is_constant() ? ""
+                              : std::string(distribution_name(j.delay.kind)) +
+                                    (j.delay.kind == Distribution::Kind::uniform ? ", low = " : ", min = ");
     if (!(shortest >= n.dt * (1 - 1e-9)))
       throw ParameterError(
-          prefix + "delay", format_double(shortest) + " ms",
+          prefix + "delay", shortest_name + format_double(shortest) + " ms",
           fmt::format("delays must be >= dt = {} ms (a spike acts from the next step on; for "
-                      "drawn delays give min >= dt)",
+                      "drawn delays give low or min >= dt)",
                       n.dt));
+    if (!j.delay.is_constant()) {  // drawn delays are kept in 16 bits
+      const double longest = j.delay.kind == Distribution::Kind::uniform ? j.delay.b : j.delay.max;
+      if (std::isfinite(longest) && longest / n.dt > 65535.5)
+        throw ParameterError(
+            prefix + "delay",
+            std::string(distribution_name(j.delay.kind)) +
+                (j.delay.kind == Distribution::Kind::uniform ? ", high = " : ", max = ") +
+                format_double(longest) + " ms",
+            fmt::format("drawn delays are at most 65535 steps = {} ms", format_double(65535 * n.dt)));
+    }
     // Spikes travel on the grid: a constant delay must be a whole number of steps (drawn delays are
     // rounded to the nearest step).
     if (j.delay.is_constant()) {
@@ -260,11 +320,14 @@ void validate(const NetworkSpec& n) {
     const std::string prefix = fmt::format("drive[{}].", k);
     sides.population_or_throw(d.target, prefix + "target");
     if (d.input.type == "poisson") {
-      if (!(d.rate >= 0) || !std::isfinite(d.rate))
-        throw ParameterError(prefix + "rate", format_double(d.rate) + " Hz", "must be >= 0 Hz");
+      check_poisson_rate(d.rate, n.dt, prefix + "rate");
       check_synapse(d.synapse, d.tau_syn, d.E_rev, prefix);
       if (!std::isfinite(d.weight))
         throw ParameterError(prefix + "weight", format_double(d.weight), "must be finite");
+      if (network::is_conductance(d.synapse) && d.weight < 0)
+        throw ParameterError(
+            prefix + "weight", format_double(d.weight) + " nS",
+            "a conductance must be >= 0 nS; inhibition comes from E_rev below the threshold");
     } else {
       try {
         Stimulus check({d.input}, n.seed, n.dt);
@@ -288,34 +351,59 @@ void validate(const NetworkSpec& n) {
   }
   if (!(n.record.rate_bin >= 0) || !std::isfinite(n.record.rate_bin))
     throw ParameterError("record.rate_bin", format_double(n.record.rate_bin) + " ms", "must be >= 0 ms");
+  if (n.record.rate_bin > 0) {  // bins of whole steps, so that each holds what its times say
+    const double steps = n.record.rate_bin / n.dt;
+    if (steps < 1 - 1e-9 || std::abs(steps - std::round(steps)) > 1e-9 * steps)
+      throw ParameterError("record.rate_bin", format_double(n.record.rate_bin) + " ms",
+                           fmt::format("must be a whole number of steps of dt = {} ms, e.g. {} or {} ms",
+                                       n.dt, format_double(std::max(1.0, std::floor(steps)) * n.dt),
+                                       format_double(std::max(2.0, std::ceil(steps)) * n.dt)));
+  }
 }
 
-MemoryEstimate estimate_memory(const NetworkSpec& n) {
-  // The layout the engine uses: per synapse a 32-bit target, a 32-bit weight unless the
-  // projection's weight is constant and a 16-bit delay unless its delay is; per source neuron and
-  // projection a 64-bit offset; per neuron its state and a ring of input buffers over the longest
-  // delay; per recorded spike 16 bytes.
+MemoryEstimate estimate_memory(const NetworkSpec& n, std::size_t threads) {
+  // The layout the engine keeps: per synapse a 32-bit target (16-bit where the target population
+  // has at most 65536 neurons), a 32-bit weight unless the projection's weight is constant and a
+  // 16-bit delay unless its delay is; per source neuron and projection a 64-bit offset; per
+  // neuron its state and a ring of input buffers over the longest delay; per step and population
+  // a spike count for each thread, and the recorded values.
+  // While a projection is built it takes more: its synapses are drawn by target and then sorted
+  // by source, two 32-bit copies at once (fixed_total without multapses also keeps a hash set of
+  // the pairs drawn, about 56 bytes a synapse). Projections are built one after the other, so the
+  // peak is what is kept plus the largest of these.
   MemoryEstimate m;
   const Sides sides{n};
-  double longest_delay_steps = 1;
+  double longest_delay_steps = 1, building = 0;
   for (const auto& j : n.projections) {
     std::size_t n_source = 0, n_target = 0;
     if (!sides.population(j.source, n_source)) sides.source(j.source, n_source);
     sides.population(j.target, n_target);
     const double synapses = network::expected_synapses(j.rule, n_source, n_target);
     m.synapses += synapses;
-    m.bytes += synapses * (4 + (j.weight.is_constant() ? 0 : 4) + (j.delay.is_constant() ? 0 : 2)) +
-               8.0 * static_cast<double>(n_source + 1);
+    const double target_bytes = n_target <= 65536 ? 2 : 4;
+    m.bytes +=
+        synapses * (target_bytes + (j.weight.is_constant() ? 0 : 4) + (j.delay.is_constant() ? 0 : 2)) +
+        8.0 * static_cast<double>(n_source + 1);
+    const bool hashed = j.rule.rule == Rule::fixed_total && !j.rule.multapses;
+    building = std::max(building, synapses * (8 - target_bytes + (hashed ? 56 : 0)));
     const double longest = j.delay.is_constant() ? j.delay.a
                            : j.delay.kind == Distribution::Kind::uniform
                                ? j.delay.b
                                : std::min(j.delay.max, j.delay.a + 6 * j.delay.b);
     longest_delay_steps = std::max(longest_delay_steps, std::ceil(longest / n.dt) + 1);
   }
+  m.bytes += building;
   double neurons = 0;
   for (const auto& p : n.populations) neurons += static_cast<double>(p.size);
   // state (up to 8 variables), refractory clock, synaptic variables (up to 4 receptors x 2), rings
   m.bytes += neurons * 8 * (8 + 1 + 8) + neurons * 8 * 2 * longest_delay_steps;
+  const double steps = std::ceil(n.duration / n.dt);
+  double recorded = 0;  // values a step
+  for (const auto& r : n.record.state) recorded += static_cast<double>(r.neurons.size() * r.variables.size());
+  m.bytes += steps * (4.0 * static_cast<double>(n.populations.size() * std::max<std::size_t>(threads, 1)) +
+                      8.0 * recorded);
+  if (n.record.rate_bin > 0)
+    m.bytes += n.duration / n.record.rate_bin * 8.0 * static_cast<double>(n.populations.size());
   return m;
 }
 

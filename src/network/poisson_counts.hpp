@@ -31,6 +31,10 @@
 
 namespace lapicque::network {
 
+// The largest mean count per neuron and step (rate x dt) a network accepts: the table of
+// thresholds below then holds about mean + 7 sqrt(mean) entries.
+inline constexpr double max_poisson_mean = 1e5;
+
 class PoissonCounts {
  public:
   // `mean`: expected events per neuron and step. `seed` and `stream` key the numbers.
@@ -40,16 +44,20 @@ class PoissonCounts {
     k = (k ^ (k >> 27)) * 0x94D049BB133111EBull;
     k ^= k >> 31;
     key_ = {{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)}};
-    // P(count <= c) x 2^32, up to where the tail is below 2^-40 (then certain).
-    double term = std::exp(-mean), sum = term;
+    // P(count <= c) x 2^32, up to where the tail is below 2^-40 (then certain). Terms by the
+    // recurrence from e^-mean; above a mean of 700, where e^-mean underflows, each from its
+    // logarithm.
+    const bool small = mean < 700;
+    const auto term_at = [&](double c) { return std::exp(c * std::log(mean) - mean - std::lgamma(c + 1)); };
+    double term = small ? std::exp(-mean) : term_at(0), sum = term;
+    const double last = mean + 50 * std::sqrt(mean) + 100;  // (far into the tail, whatever the rounding)
     for (std::uint32_t c = 0; mean > 0; ++c) {
-      if (1 - sum < 0x1p-40 && c > mean) break;
+      if ((1 - sum < 0x1p-40 && c > mean) || c > last) break;
       const auto threshold = static_cast<std::uint64_t>(std::ldexp(sum, 32));
       if (threshold > 0xFFFFFFFFull) break;  // beyond any u: certain
       thresholds_.push_back(static_cast<std::uint32_t>(threshold));
-      term *= mean / (c + 1);
+      term = small ? term * mean / (c + 1) : term_at(c + 1.0);
       sum += term;
-      if (c > 100000) break;
     }
   }
 
