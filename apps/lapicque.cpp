@@ -10,7 +10,10 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <algorithm>
+#include <new>
 #include <sstream>
+#include <thread>
 
 #include "io/experiment_file.hpp"
 #include "io/network_file.hpp"
@@ -58,11 +61,21 @@ int command_run_network(const RunOptions& o) {
   const auto loaded = io::load_network(o.experiment, o.overrides);
   const NetworkSpec& spec = loaded.network;
   NetworkResult result;
+  if (const unsigned cores = std::thread::hardware_concurrency(); cores > 0 && o.threads > cores)
+    std::cerr << "lapicque: warning: " << o.threads << " threads on " << cores
+              << " cores: the threads wait for each other at every epoch and the run is much slower; "
+                 "use --threads "
+              << cores << " or fewer\n";
   try {
     app::ProgressBar bar(o.experiment);
     result = simulate(spec, o.threads, std::ref(bar));
-  } catch (const ParameterError& error) {
-    throw io::UserError(o.experiment + ": " + error.key() + " = " + error.value() + ": " + error.allowed());
+  } catch (const ParameterError& error) {  // (found while building: named with its file and line)
+    throw io::UserError(loaded.sources.describe(error));
+  } catch (const std::bad_alloc&) {
+    throw io::UserError(o.experiment +
+                        ": the network needs more memory than this machine could give (beyond the "
+                        "estimate made before building): make the populations, in-degrees, duration "
+                        "or recordings smaller, or dt larger");
   }
   std::ostringstream spikes, trace, rates;
   io::write_network_spikes_csv(spikes, result);
@@ -78,7 +91,11 @@ int command_run_network(const RunOptions& o) {
   const auto summary = io::network_summary_json(spec, result, o.experiment);
   files.emplace_back("summary.json", summary.dump(2) + "\n");
   const std::string dir = o.out.empty() ? default_out_dir(o.experiment) : o.out;
-  io::write_files(dir, files);
+  std::vector<std::string> unwritten;  // (left by an earlier run that recorded them)
+  for (const char* name : {"trace.csv", "rates.csv"})
+    if (std::none_of(files.begin(), files.end(), [&](const auto& f) { return f.first == name; }))
+      unwritten.emplace_back(name);
+  io::write_files(dir, files, unwritten);
   if (!o.quiet) {
     std::cout << fmt::format(
         "{}: {} neurons, {} synapses, {} ms on {} thread(s): setup {:.3g} s, simulation {:.3g} s\n",

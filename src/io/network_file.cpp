@@ -9,6 +9,7 @@
 #include "io/toml_loader.hpp"
 #include "lapicque/error.hpp"
 #include "network/connectivity.hpp"
+#include "network/synapse_channel.hpp"
 
 namespace lapicque::io {
 
@@ -180,6 +181,23 @@ class NetworkReader {
         toml_.fail(prefix + "synapse", "\"" + name + "\"",
                    "unknown synapse; " + unknown_name_hint(name, synapse_names()));
     }
+    // Settings that do not apply to the synapse would be ignored: refused, as is a conductance
+    // without the potential it pulls towards (a default would make inhibition excitatory).
+    const std::string name(synapse_name(kind));
+    if (kind == SynapseKind::delta && t.contains("tau_syn"))
+      toml_.fail(prefix + "tau_syn", TomlLoader::value_text(*t.get("tau_syn")),
+                 "a delta synapse has no time constant (it moves V at once): remove tau_syn, or choose "
+                 "exp_current, alpha_current, exp_conductance or alpha_conductance");
+    if (!network::is_conductance(kind) && t.contains("E_rev"))
+      toml_.fail(prefix + "E_rev", TomlLoader::value_text(*t.get("E_rev")),
+                 "`" + name +
+                     "` synapses have no reversal potential: remove E_rev, or choose exp_conductance or "
+                     "alpha_conductance");
+    if (network::is_conductance(kind) && !t.contains("E_rev"))
+      toml_.fail(
+          prefix + "E_rev", "(missing)",
+          "`" + name +
+              "` synapses need their reversal potential [mV] (e.g. 0 for excitation, -80 for inhibition)");
     tau_syn = toml_.number(t, "tau_syn", prefix, tau_syn);
     E_rev = toml_.number(t, "E_rev", prefix, E_rev);
   }
@@ -221,6 +239,16 @@ class NetworkReader {
       default:
         break;
     }
+    // The settings of the other rules would be ignored.
+    for (const auto& [key, owner] : {std::pair{"p", Rule::pairwise_bernoulli},
+                                     {"indegree", Rule::fixed_indegree},
+                                     {"outdegree", Rule::fixed_outdegree},
+                                     {"number", Rule::fixed_total},
+                                     {"file", Rule::from_file}})
+      if (owner != j.rule.rule && t.contains(key))
+        toml_.fail(prefix + key, TomlLoader::value_text(*t.get(key)),
+                   fmt::format("`{}` belongs to rule {}; rule {} does not use it", key,
+                               network::rule_name(owner), rule));
     j.rule.autapses = toml_.flag(t, "autapses", prefix, j.rule.autapses);
     j.rule.multapses = toml_.flag(t, "multapses", prefix, j.rule.multapses);
     read_synapse(t, prefix, j.synapse, j.tau_syn, j.E_rev);
@@ -229,10 +257,16 @@ class NetworkReader {
     if (weight == nullptr && j.rule.weights.empty())
       toml_.fail(prefix + "weight", "(missing)",
                  fmt::format("the synaptic weight [{}] (negative for inhibition)", weight_unit(j.synapse)));
+    if (weight != nullptr && !j.rule.weights.empty())
+      toml_.fail(prefix + "weight", TomlLoader::value_text(*weight),
+                 "the connection list gives every synapse its weight: remove this weight or the column");
     if (weight != nullptr) j.weight = distribution(*weight, prefix + "weight");
     const auto* delay = t.get("delay");
     if (delay == nullptr && j.rule.delays.empty())
       toml_.fail(prefix + "delay", "(missing)", "the synaptic delay [ms], at least dt");
+    if (delay != nullptr && !j.rule.delays.empty())
+      toml_.fail(prefix + "delay", TomlLoader::value_text(*delay),
+                 "the connection list gives every synapse its delay: remove this delay or the column");
     if (delay != nullptr) j.delay = distribution(*delay, prefix + "delay");
     return j;
   }

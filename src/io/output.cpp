@@ -159,14 +159,15 @@ void write_file(const std::string& path, const std::string& contents) {
   if (error) throw UserError("cannot write " + path + ": " + error.message());
 }
 
-void write_files(const std::string& directory,
-                 const std::vector<std::pair<std::string, std::string>>& files) {
+void write_files(const std::string& directory, const std::vector<std::pair<std::string, std::string>>& files,
+                 const std::vector<std::string>& unwritten) {
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   if (error) throw UserError("cannot create the output directory " + directory + ": " + error.message());
   // Remove old results first so that a mix of old and new files can never be mistaken for a run.
   for (const auto& [name, contents] : files)
     std::filesystem::remove(std::filesystem::path(directory) / name, error);
+  for (const auto& name : unwritten) std::filesystem::remove(std::filesystem::path(directory) / name, error);
   for (const auto& [name, contents] : files)
     write_file((std::filesystem::path(directory) / name).string(), contents);
 }

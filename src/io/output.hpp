@@ -28,8 +28,10 @@ nlohmann::json summary_json(const Experiment& experiment, const RunResult& resul
                             const SpikeStatistics& stats, const std::string& source);
 
 // Writes `files` (name, contents) into `directory` (created if missing) so that each file is
-// either absent or complete. Throws UserError on failure.
-void write_files(const std::string& directory, const std::vector<std::pair<std::string, std::string>>& files);
+// either absent or complete, after removing `unwritten`: the files an earlier run may have left
+// there that this one does not write. Throws UserError on failure.
+void write_files(const std::string& directory, const std::vector<std::pair<std::string, std::string>>& files,
+                 const std::vector<std::string>& unwritten = {});
 
 // Writes one file atomically ("-" writes to standard output).
 void write_file(const std::string& path, const std::string& contents);
