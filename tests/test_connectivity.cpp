@@ -134,6 +134,33 @@ TEST(Connectivity, FixedTotalIsExact) {
   EXPECT_EQ(pairs.size(), 50000u);  // no multapses
 }
 
+// Nearly every pair (the path that walks the pairs): exactly `number`, none twice, no autapse,
+// and each pair about as likely as the others.
+TEST(Connectivity, FixedTotalOfNearlyEveryPair) {
+  const std::size_t n = 40, pairs = n * (n - 1);
+  std::vector<double> taken(n * n, 0.0);
+  const int repeats = 200;
+  for (int k = 0; k < repeats; ++k) {
+    const auto c = connect({Rule::fixed_total, 0, pairs - 100, false, false}, n, n, true, 11, k);
+    ASSERT_EQ(c.size(), pairs - 100);
+    for (std::size_t s = 0; s < n; ++s)
+      for (auto e = c.offsets[s]; e < c.offsets[s + 1]; ++e) {
+        ASSERT_NE(c.targets[e], s);
+        ASSERT_TRUE(e == c.offsets[s] || c.targets[e] > c.targets[e - 1]);
+        taken[s * n + c.targets[e]] += 1;
+      }
+  }
+  // Each pair is left out with probability 100 / pairs: over the repeats, the pairs left out
+  // least and most often stay within the binomial's spread.
+  const double p = 100.0 / static_cast<double>(pairs), mean = repeats * p,
+               sd = std::sqrt(repeats * p * (1 - p));
+  for (std::size_t s = 0; s < n; ++s)
+    for (std::size_t t = 0; t < n; ++t)
+      if (s != t) {
+        EXPECT_NEAR(repeats - taken[s * n + t], mean, 6 * sd) << s << " -> " << t;
+      }
+}
+
 TEST(Connectivity, AllToAllAndOneToOne) {
   EXPECT_EQ(connect({Rule::all_to_all}, 30, 40, false, 1, 1).size(), 1200u);
   EXPECT_EQ(connect({Rule::all_to_all, 0, 0, false}, 30, 30, true, 1, 1).size(), 870u);

@@ -234,6 +234,29 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
   if (r.rule == Rule::fixed_total) {
     // One stream for the whole projection, synapse by synapse (a serial draw).
     core::CounterRng rng(seed, projection, 0, per_synapse);
+    const std::uint64_t all_pairs =
+        n_source * n_target - (skip_self ? std::min<std::uint64_t>(n_source, n_target) : 0);
+    if (!r.multapses && r.number * 8 >= all_pairs) {
+      // Many of the pairs: each pair in turn, taken with probability (still needed) / (still
+      // left), which gives a uniform subset of exactly `number` (Knuth's selection sampling) in
+      // time of the pairs, where drawing pairs and refusing repeats slowed down near the last ones.
+      Connections c;
+      c.offsets.assign(n_source + 1, 0);
+      c.targets.reserve(r.number);
+      std::uint64_t needed = r.number, left = all_pairs;
+      for (std::size_t s = 0; s < n_source; ++s) {
+        for (std::size_t t = 0; t < n_target && needed > 0; ++t) {
+          if (skip_self && s == t) continue;
+          if (rng.uniform() * static_cast<double>(left) < static_cast<double>(needed)) {
+            c.targets.push_back(static_cast<std::uint32_t>(t));
+            --needed;
+          }
+          --left;
+        }
+        c.offsets[s + 1] = c.targets.size();
+      }
+      return c;
+    }
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
     pairs.reserve(r.number);
     std::unordered_set<std::uint64_t> seen;
