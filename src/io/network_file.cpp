@@ -3,11 +3,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "io/csv_table.hpp"
 #include "io/toml_loader.hpp"
 #include "lapicque/error.hpp"
+#include "lapicque/input.hpp"
 #include "network/connectivity.hpp"
 #include "network/synapse_channel.hpp"
 
@@ -315,6 +317,12 @@ class NetworkReader {
       read_synapse(t, prefix, d.synapse, d.tau_syn, d.E_rev);
       d.weight = required(t, "weight", prefix);
     } else {
+      auto types = input_type_names();
+      if (std::find(types.begin(), types.end(), type) == types.end()) {
+        types.insert(types.begin(), "poisson");
+        toml_.fail(prefix + "type", "\"" + type + "\"",
+                   "a drive is poisson or a current input; " + unknown_name_hint(type, types));
+      }
       toml::table settings = t;
       settings.erase("target");
       d.input = toml_.read_input(settings, prefix.substr(0, prefix.size() - 1));

@@ -43,6 +43,8 @@ void TomlLoader::apply_override(toml::table& root, const std::string& assignment
     if (!part.empty()) parts.push_back(part);
   }
   if (parts.empty()) throw UserError(origin_ + " " + assignment + ": empty key");
+  const std::string where =
+      origin_ == "--set" ? "command line (--set " + assignment + ")" : origin_ + " " + assignment;
   toml::node* node = &root;
   for (std::size_t k = 0; k + 1 < parts.size(); ++k) {
     const std::string& part = parts[k];
@@ -58,9 +60,11 @@ void TomlLoader::apply_override(toml::table& root, const std::string& assignment
       auto* table = node->as_table();
       if (table == nullptr)
         throw UserError(fmt::format("{} {}: {} is not a table", origin_, assignment, path));
-      if (!table->contains(part)) table->insert(part, toml::table{});
+      const bool created = !table->contains(part);
+      if (created) table->insert(part, toml::table{});
       node = table->get(part);
       path += (path.empty() ? "" : ".") + part;
+      if (created) sources_.set(path, where);  // (a table the file lacks is this assignment's)
     }
   }
   auto* table = node->as_table();
@@ -72,8 +76,7 @@ void TomlLoader::apply_override(toml::table& root, const std::string& assignment
     parsed.insert("value", text);
   }
   table->insert_or_assign(parts.back(), *parsed.get("value"));
-  sources_.set((path.empty() ? "" : path + ".") + parts.back(),
-               origin_ == "--set" ? "command line (--set " + assignment + ")" : origin_ + " " + assignment);
+  sources_.set((path.empty() ? "" : path + ".") + parts.back(), where);
 }
 
 void TomlLoader::fail(const std::string& key, const std::string& value, const std::string& allowed) const {

@@ -32,7 +32,10 @@ std::unique_ptr<NetworkPopulation> make_neurons(const PopulationSpec& spec, std:
   integration.method = model->default_method();
   if (!network.method.empty()) {
     const auto method = parse_method(network.method);
-    if (!method) throw ParameterError("method", "\"" + network.method + "\"", "unknown integration method");
+    if (!method)
+      throw ParameterError("method", "\"" + network.method + "\"",
+                           "unknown integration method; " +
+                               unknown_name_hint(network.method, {"exact", "euler", "rk4", "adaptive"}));
     integration.method = *method;
   }
 
