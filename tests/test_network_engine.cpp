@@ -475,6 +475,16 @@ TEST(NetworkThreads, AnotherSeedGivesOtherSpikes) {
   EXPECT_NE(a.populations[0].spike_count, b.populations[0].spike_count);
 }
 
+// Grid times are the doubles nearest the decimals meant, where dt divides 1 ms.
+TEST(NetworkGrid, TimesAreTheDecimalsMeant) {
+  EXPECT_EQ(grid_time(117, 0.1), 11.7);  // (117 * 0.1 = 11.700000000000001)
+  EXPECT_EQ(grid_time(3, 0.1), 0.3);
+  EXPECT_EQ(grid_time(5, 0.025), 0.125);
+  EXPECT_EQ(grid_time(7, 0.3), 7 * 0.3);  // (1 / 0.3 is not whole: n x dt)
+  EXPECT_EQ(grid_time(4, 2.0), 8.0);
+  for (std::int64_t n = 0; n < 100000; ++n) ASSERT_EQ(grid_time(n, 0.1), static_cast<double>(n) / 10) << n;
+}
+
 // The vectorised Poisson counts are the scalar path's numbers, and their mean and variance are
 // the step's mean (a Poisson law), up to means whose e^-mean underflows (above 745).
 TEST(NetworkPoisson, VectorAndScalarCountsAgreeAndArePoisson) {

@@ -130,6 +130,11 @@ struct NetworkSpec {
 // dt), drives and recorders. Throws ParameterError with keys such as "projection[2].p".
 void validate(const NetworkSpec& network);
 
+// Grid point n of a step dt [ms], n dt, as the double nearest the decimal meant: n / (1 / dt)
+// where 1 / dt is a whole number (dt = 0.1, 0.025 ms), which rounds once, where n x dt would
+// carry dt's own rounding (117 x 0.1 = 11.700000000000001); n x dt for other steps.
+double grid_time(std::int64_t n, double dt);
+
 // What the network would take at its peak [bytes], building included, on `threads` threads, and
 // its number of synapses (expected, for random rules), to refuse one that does not fit.
 struct MemoryEstimate {

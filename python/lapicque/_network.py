@@ -9,6 +9,15 @@ from ._neuron import _overrides
 from ._progress import progress_for
 
 
+def _grid_times(n, step):
+    """Grid points 0 .. n - 1 of `step` [ms] as the engine writes them: k / (1 / step) where 1 / step
+    is a whole number (one rounding: 117 / 10 = 11.7, where 117 * 0.1 = 11.700000000000001)."""
+    per_ms = round(1 / step)
+    if per_ms >= 1 and abs(per_ms * step - 1) < 1e-12:
+        return np.arange(n) / float(per_ms)
+    return np.arange(n) * step
+
+
 class NetworkResult:
     """The spikes, recorded state and rates of a network run.
 
@@ -26,8 +35,8 @@ class NetworkResult:
         self._rates = dict(zip(self.populations, raw["rates"]))
         self.dt = raw["dt"]
         self.rate_bin = raw["rate_bin"]
-        self.t = np.arange(raw["steps"]) * self.dt
-        self.rate_t = (np.arange(len(raw["rates"][0])) * self.rate_bin) if raw["rates"] else np.zeros(0)
+        self.t = _grid_times(raw["steps"], self.dt)
+        self.rate_t = _grid_times(len(raw["rates"][0]), self.rate_bin) if raw["rates"] else np.zeros(0)
 
     def spikes(self, population):
         p = self._population(population)

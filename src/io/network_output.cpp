@@ -58,7 +58,7 @@ void write_network_trace_csv(std::ostream& out, const NetworkResult& result, dou
     fmt::format_to(to, ",{}.{}.{}", trace.population, trace.neuron, trace.variable);
   fmt::format_to(to, "\n");
   for (std::int64_t n = 0; n < result.steps; ++n) {
-    fmt::format_to(to, FMT_COMPILE("{}"), static_cast<double>(n) * dt);
+    fmt::format_to(to, FMT_COMPILE("{}"), grid_time(static_cast<std::int64_t>(n), dt));
     for (const auto& trace : result.traces)
       fmt::format_to(to, FMT_COMPILE(",{}"), trace.values[static_cast<std::size_t>(n)]);
     fmt::format_to(to, FMT_COMPILE("\n"));
@@ -74,7 +74,7 @@ void write_network_rates_csv(std::ostream& out, const NetworkResult& result, dou
   fmt::format_to(to, "\n");
   const std::size_t bins = result.rates.empty() ? 0 : result.rates[0].size();
   for (std::size_t b = 0; b < bins; ++b) {
-    fmt::format_to(to, FMT_COMPILE("{}"), static_cast<double>(b) * bin_ms);
+    fmt::format_to(to, FMT_COMPILE("{}"), grid_time(static_cast<std::int64_t>(b), bin_ms));
     for (const auto& rate : result.rates) fmt::format_to(to, FMT_COMPILE(",{}"), rate[b]);
     fmt::format_to(to, FMT_COMPILE("\n"));
   }

@@ -416,7 +416,7 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
       view.in = arrivals(c, n, t);
   }
   if (a.jumps != nullptr) a.jumps = arrivals(delta_channel_, n + 1, t);
-  a.t_spike = static_cast<double>(n + 1) * dt_;
+  a.t_spike = grid_time(n + 1, dt_);
   a.step = static_cast<double>(n);
   const DoubleMask bad = call.kernel(a, begin, end, spikes);
   // The kernel finds NaN and +inf as they appear; -inf stays below threshold, never spikes and so

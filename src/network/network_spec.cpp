@@ -361,6 +361,12 @@ void validate(const NetworkSpec& n) {
   }
 }
 
+double grid_time(std::int64_t n, double dt) {
+  const double per_ms = std::round(1 / dt);
+  if (per_ms >= 1 && std::abs(per_ms * dt - 1) < 1e-12) return static_cast<double>(n) / per_ms;
+  return static_cast<double>(n) * dt;
+}
+
 MemoryEstimate estimate_memory(const NetworkSpec& n, std::size_t threads) {
   // The layout the engine keeps: per synapse a 32-bit target (16-bit where the target population
   // has at most 65536 neurons), a 32-bit weight unless the projection's weight is constant and a

@@ -49,5 +49,8 @@ def test_run_network_traces(examples, tmp_path):
     r = lapicque.run_network(tmp_path / "coba.toml", duration=30)
     V = r.trace("E", 7)
     assert len(V) == len(r.t) == 300
+    assert r.t[117] == 11.7 and r.t[3] == 0.3  # the decimals meant, as trace.csv writes them
+    _, times = r.spikes("E")
+    assert np.array_equal(times, np.round(times, 10))  # on the grid, without rounding noise
     assert np.all((V >= -80) & (V <= -50 + 1e-9))  # between E_I and threshold (reset after spikes)
     assert r.trace("E", 0, "g_I")[0] != 0           # drawn initial conductance
