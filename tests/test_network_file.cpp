@@ -310,6 +310,9 @@ TEST_F(NetworkFile, ValuesBeyondWhatTheEngineHoldsAreRefused) {
   EXPECT_HAS(message(replace(coba, "rate_bin = 1\n", "rate_bin = 0.15\n")),
              "record.rate_bin = 0.15 ms: must be a whole number of steps of dt = 0.1 ms, e.g. 0.1 or 0.2 ms");
   EXPECT_HAS(message(replace(coba, "rate_bin = 1\n", "rate_bin = 0.01\n")), "e.g. 0.1 or 0.2 ms");
+  EXPECT_HAS(message(replace(coba, "duration = 1000", "duration = 10.05")),
+             ":1: duration = 10.05 ms: must be a whole number of steps of dt = 0.1 ms (a network runs on the "
+             "grid), e.g. 10 or 10.1 ms");
   EXPECT_HAS(
       message(replace(coba, "low = 0.1, high = 2", "low = 0.1, high = 7000")),
       "projection[1].delay = uniform, high = 7000 ms: drawn delays are at most 65535 steps = 6553.5 ms");

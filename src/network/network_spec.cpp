@@ -192,6 +192,12 @@ void validate(const NetworkSpec& n) {
     throw ParameterError("duration", format_double(n.duration) + " ms", "must be > 0 ms");
   if (!(n.dt > 0) || !std::isfinite(n.dt) || n.dt > n.duration)
     throw ParameterError("dt", format_double(n.dt) + " ms", "must be > 0 ms and <= duration");
+  if (const double steps = n.duration / n.dt; std::abs(steps - std::round(steps)) > 1e-9 * steps)
+    throw ParameterError("duration", format_double(n.duration) + " ms",
+                         fmt::format("must be a whole number of steps of dt = {} ms (a network runs on the "
+                                     "grid), e.g. {} or {} ms",
+                                     n.dt, format_double(grid_time(static_cast<std::int64_t>(steps), n.dt)),
+                                     format_double(grid_time(static_cast<std::int64_t>(steps) + 1, n.dt))));
   if (n.populations.empty())
     throw ParameterError("population", "(none)", "a network needs at least one [[population]]");
   std::set<std::string> names;
