@@ -183,6 +183,22 @@ TEST_F(NetworkFile, ReadsWhatItSays) {
   EXPECT_FALSE(io::is_network_file(write("duration = 10\n[neuron]\nmodel = \"lif\"\n")));
 }
 
+// record.spikes lists the populations whose spikes are kept: an empty list keeps none (they are
+// still counted), no list keeps all.
+TEST_F(NetworkFile, RecordedSpikesAreThoseListed) {
+  const auto none =
+      io::load_network(write(replace(coba, "spikes = [\"E\", \"I\"]", "spikes = []")), {"duration=20"});
+  EXPECT_TRUE(none.network.record.spikes_listed);
+  const auto r = simulate(none.network, 2);
+  EXPECT_TRUE(r.populations[0].spikes.empty() && r.populations[1].spikes.empty());
+  EXPECT_GT(r.populations[0].spike_count + r.populations[1].spike_count, 0u);
+  const auto all = io::load_network(write(replace(coba, "spikes = [\"E\", \"I\"]\n", "")), {"duration=20"});
+  EXPECT_FALSE(all.network.record.spikes_listed);
+  const auto a = simulate(all.network, 2);
+  EXPECT_EQ(a.populations[0].spikes.size() + a.populations[1].spikes.size(),
+            a.populations[0].spike_count + a.populations[1].spike_count);
+}
+
 TEST_F(NetworkFile, MemoryEstimate) {
   const auto n = io::load_network(write(coba)).network;
   const auto m = estimate_memory(n);

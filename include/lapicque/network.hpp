@@ -108,7 +108,8 @@ struct StateRecordSpec {
 };
 
 struct NetworkRecordSpec {
-  std::vector<std::string> spikes;  // populations whose spikes are written (empty: all)
+  std::vector<std::string> spikes;  // populations whose spikes are written, when spikes_listed
+  bool spikes_listed = false;       // false: every population's
   std::vector<StateRecordSpec> state;
   double rate_bin = 0;  // [ms] population rates in bins of this width (0: none)
 };

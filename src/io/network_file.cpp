@@ -334,7 +334,10 @@ class NetworkReader {
     const auto* t = node.as_table();
     if (t == nullptr) toml_.fail("record", "(not a table)", "must be a table: [record]");
     toml_.check_keys(*t, "record.", {"spikes", "state", "rate_bin"});
-    if (const auto* spikes = t->get("spikes")) r.spikes = names(*spikes, "record.spikes");
+    if (const auto* spikes = t->get("spikes")) {  // (an empty list: none)
+      r.spikes = names(*spikes, "record.spikes");
+      r.spikes_listed = true;
+    }
     r.rate_bin = toml_.number(*t, "rate_bin", "record.", r.rate_bin);
     if (const auto* state = t->get("state")) {
       const auto* list = state->as_array();

@@ -302,7 +302,7 @@ void Engine::build() {
   for (auto& lists : lists_) lists.resize(senders * threads_);
   found_.resize(threads_);
   parts_.resize(threads_);
-  recorded_.assign(populations_.size(), n.record.spikes.empty());
+  recorded_.assign(populations_.size(), !n.record.spikes_listed);
   for (const auto& name : n.record.spikes) recorded_[sender_index(name)] = 1;
   spikes_.assign(populations_.size(), std::vector<OnOwnLine<network::SpikeBuffer>>(threads_));
   counts_.assign(populations_.size(),
