@@ -293,53 +293,63 @@ population = "post"
 neurons = [0, 1, 2]
 )";
 
+// An edit of the COBA file and a part of the message it must give.
+struct BadEdit {
+  const char* from;
+  const char* to;
+  const char* message;
+};
+
 // Settings that would be ignored, or would have to be guessed, are refused.
 TEST_F(NetworkFile, SettingsThatDoNotApplyAreRefused) {
-  EXPECT_HAS(message(replace(coba, "p = 0.02\n", "p = 0.02\nindegree = 5\n")),
-             ":42: projection[0].indegree = 5: `indegree` belongs to rule fixed_indegree; rule "
-             "pairwise_bernoulli does not use it");
-  EXPECT_HAS(message(replace(coba, "rule = \"all_to_all\"\n", "rule = \"all_to_all\"\np = 0.1\n")),
-             "projection[2].p = 0.1: `p` belongs to rule pairwise_bernoulli");
-  EXPECT_HAS(message(replace(coba, "tau_syn = 2\n", "tau_syn = 2\nE_rev = 0\n")),
-             "drive[0].E_rev = 0: `exp_current` synapses have no reversal potential");
-  EXPECT_HAS(message(replace(coba, "synapse = \"delta\"\n", "synapse = \"delta\"\ntau_syn = 3\n")),
-             "projection[2].tau_syn = 3: a delta synapse has no time constant");
-  EXPECT_HAS(
-      message(replace(coba, "tau_syn = 5\nE_rev = 0\n", "tau_syn = 5\n")),
-      "projection[0].E_rev = (missing): `exp_conductance` synapses need their reversal potential [mV]");
-  const std::string times = "type = \"spike_times\"\nsize = 2\ntimes = [[1.0], [2.0]]\nrate = 5";
-  EXPECT_HAS(message(replace(coba, "type = \"poisson\"\nsize = 100\nrate = 5", times)),
-             "source[0].rate = 5 Hz: a rate belongs to poisson sources");
-  EXPECT_HAS(
-      message(replace(coba, "type = \"poisson\"\nsize = 100\nrate = 5", "type = \"spike_times\"\nsize = 2")),
-      "source[0].times = 0 lists: a spike_times source needs one list of times [ms] per source (size = 2)");
+  const BadEdit edits[] = {
+      {"p = 0.02\n", "p = 0.02\nindegree = 5\n",
+       ":42: projection[0].indegree = 5: `indegree` belongs to rule fixed_indegree; rule pairwise_bernoulli "
+       "does not use it"},
+      {"rule = \"all_to_all\"\n", "rule = \"all_to_all\"\np = 0.1\n",
+       "projection[2].p = 0.1: `p` belongs to rule pairwise_bernoulli"},
+      {"tau_syn = 2\n", "tau_syn = 2\nE_rev = 0\n",
+       "drive[0].E_rev = 0: `exp_current` synapses have no reversal potential"},
+      {"synapse = \"delta\"\n", "synapse = \"delta\"\ntau_syn = 3\n",
+       "projection[2].tau_syn = 3: a delta synapse has no time constant"},
+      {"tau_syn = 5\nE_rev = 0\n", "tau_syn = 5\n",
+       "projection[0].E_rev = (missing): `exp_conductance` synapses need their reversal potential [mV]"},
+      {"type = \"poisson\"\nsize = 100\nrate = 5",
+       "type = \"spike_times\"\nsize = 2\ntimes = [[1.0], [2.0]]\nrate = 5",
+       "source[0].rate = 5 Hz: a rate belongs to poisson sources"},
+      {"type = \"poisson\"\nsize = 100\nrate = 5", "type = \"spike_times\"\nsize = 2",
+       "source[0].times = 0 lists: a spike_times source needs one list of times [ms] per source (size = 2)"},
+  };
+  for (const auto& edit : edits) EXPECT_HAS(message(replace(coba, edit.from, edit.to)), edit.message);
 }
 
 // Values the engine cannot honour are refused, not clipped or mislabelled.
 TEST_F(NetworkFile, ValuesBeyondWhatTheEngineHoldsAreRefused) {
-  EXPECT_HAS(message(replace(coba, "rate = 1000\n", "rate = 1e10\n")),
-             "drive[0].rate = 1e+10 Hz: 1e+06 events per step of dt = 0.1 ms; at most 100000");
-  EXPECT_HAS(message(replace(coba, "rate = 5\n", "rate = 2e9\n")), "source[0].rate = 2e+09 Hz");
-  EXPECT_HAS(message(replace(coba, "synapse = \"exp_current\"\ntau_syn = 2\nweight = 20",
-                             "synapse = \"exp_conductance\"\ntau_syn = 2\nE_rev = -80\nweight = -20")),
-             "drive[0].weight = -20 nS: a conductance must be >= 0 nS");
-  EXPECT_HAS(message(replace(coba, "rate_bin = 1\n", "rate_bin = 0.15\n")),
-             "record.rate_bin = 0.15 ms: must be a whole number of steps of dt = 0.1 ms, e.g. 0.1 or 0.2 ms");
-  EXPECT_HAS(message(replace(coba, "rate_bin = 1\n", "rate_bin = 0.01\n")), "e.g. 0.1 or 0.2 ms");
-  EXPECT_HAS(message(replace(coba, "duration = 1000", "duration = 10.05")),
-             ":1: duration = 10.05 ms: must be a whole number of steps of dt = 0.1 ms (a network runs on the "
-             "grid), e.g. 10 or 10.1 ms");
-  EXPECT_HAS(
-      message(replace(coba, "low = 0.1, high = 2", "low = 0.1, high = 7000")),
-      "projection[1].delay = uniform, high = 7000 ms: drawn delays are at most 65535 steps = 6553.5 ms");
-  // A window of a normal law that holds almost none of it (drawing again would go on and on).
-  EXPECT_HAS(
-      message(replace(coba, "mean = -55, std = 5, max = -50", "mean = -55, std = 0.1, min = -50, max = -49")),
-      "population[0].neuron.V_m = min = -50, max = -49: the window holds 0 of the normal "
-      "distribution; it must hold at least 0.01");
-  EXPECT_HAS(message(replace(coba, "distribution = \"lognormal\", mu = 4.2, sigma = 0.1",
-                             "distribution = \"normal\", mean = 66, std = 7, min = 1000, max = 2000")),
-             "projection[1].weight = min = 1000, max = 2000 nS: the window holds 0 of the normal");
+  const BadEdit edits[] = {
+      {"rate = 1000\n", "rate = 1e10\n",
+       "drive[0].rate = 1e+10 Hz: 1e+06 events per step of dt = 0.1 ms; at most 100000"},
+      {"rate = 5\n", "rate = 2e9\n", "source[0].rate = 2e+09 Hz"},
+      {"synapse = \"exp_current\"\ntau_syn = 2\nweight = 20",
+       "synapse = \"exp_conductance\"\ntau_syn = 2\nE_rev = -80\nweight = -20",
+       "drive[0].weight = -20 nS: a conductance must be >= 0 nS"},
+      {"rate_bin = 1\n", "rate_bin = 0.15\n",
+       "record.rate_bin = 0.15 ms: must be a whole number of steps of dt = 0.1 ms, e.g. 0.1 or 0.2 ms"},
+      {"rate_bin = 1\n", "rate_bin = 0.01\n", "e.g. 0.1 or 0.2 ms"},
+      {"duration = 1000", "duration = 10.05",
+       ":1: duration = 10.05 ms: must be a whole number of steps of dt = 0.1 ms (a network runs on the "
+       "grid), "
+       "e.g. 10 or 10.1 ms"},
+      {"low = 0.1, high = 2", "low = 0.1, high = 7000",
+       "projection[1].delay = uniform, high = 7000 ms: drawn delays are at most 65535 steps = 6553.5 ms"},
+      // Windows of a normal law that hold almost none of it (drawing again would go on and on).
+      {"mean = -55, std = 5, max = -50", "mean = -55, std = 0.1, min = -50, max = -49",
+       "population[0].neuron.V_m = min = -50, max = -49: the window holds 0 of the normal distribution; it "
+       "must hold at least 0.01"},
+      {"distribution = \"lognormal\", mu = 4.2, sigma = 0.1",
+       "distribution = \"normal\", mean = 66, std = 7, min = 1000, max = 2000",
+       "projection[1].weight = min = 1000, max = 2000 nS: the window holds 0 of the normal"},
+  };
+  for (const auto& edit : edits) EXPECT_HAS(message(replace(coba, edit.from, edit.to)), edit.message);
   EXPECT_NO_THROW(io::load_network(
       write(replace(coba, "mean = -55, std = 5, max = -50", "mean = -55, std = 5, min = -60, max = -50"))));
 }
