@@ -380,9 +380,9 @@ MemoryEstimate estimate_memory(const NetworkSpec& n, std::size_t threads) {
   // neuron its state and a ring of input buffers over the longest delay; per step and population
   // a spike count for each thread, and the recorded values.
   // While a projection is built it takes more: its synapses are drawn by target and then sorted
-  // by source, two 32-bit copies at once (fixed_total without multapses also keeps a hash set of
-  // the pairs drawn, about 56 bytes a synapse). Projections are built one after the other, so the
-  // peak is what is kept plus the largest of these.
+  // by source, two 32-bit copies at once (fixed_total without multapses, drawing a small part of
+  // the pairs, also keeps a hash set of those drawn, about 56 bytes a synapse). Projections are built one
+  // after the other, so the peak is what is kept plus the largest of these.
   MemoryEstimate m;
   const Sides sides{n};
   double longest_delay_steps = 1, building = 0;
@@ -396,7 +396,8 @@ MemoryEstimate estimate_memory(const NetworkSpec& n, std::size_t threads) {
     m.bytes +=
         synapses * (target_bytes + (j.weight.is_constant() ? 0 : 4) + (j.delay.is_constant() ? 0 : 2)) +
         8.0 * static_cast<double>(n_source + 1);
-    const bool hashed = j.rule.rule == Rule::fixed_total && !j.rule.multapses;
+    const bool hashed = j.rule.rule == Rule::fixed_total && !j.rule.multapses &&
+                        8 * static_cast<double>(j.rule.number) < static_cast<double>(n_source) * n_target;
     building = std::max(building, synapses * (8 - target_bytes + (hashed ? 56 : 0)));
     const double longest = j.delay.is_constant() ? j.delay.a
                            : j.delay.kind == Distribution::Kind::uniform
