@@ -204,6 +204,8 @@ TEST_F(NetworkFile, MemoryEstimate) {
   const auto m = estimate_memory(n);
   // 0.02 x 3200 x 3200 + 16 x 3200 + 100 x 800 synapses
   EXPECT_DOUBLE_EQ(m.synapses, 0.02 * 3200 * 3200 + 16.0 * 3200 + 100.0 * 800);
+  EXPECT_EQ(m.largest, 0u);  // named when the network does not fit
+  EXPECT_DOUBLE_EQ(m.largest_synapses, 0.02 * 3200 * 3200);
   EXPECT_GT(m.bytes, 4 * m.synapses);
   EXPECT_LT(m.bytes, 64 * m.synapses);
 }

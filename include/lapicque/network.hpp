@@ -141,6 +141,8 @@ double grid_time(std::int64_t n, double dt);
 struct MemoryEstimate {
   double synapses = 0;
   double bytes = 0;
+  std::size_t largest = 0;  // the projection with the most synapses (when there is one)
+  double largest_synapses = 0;
 };
 MemoryEstimate estimate_memory(const NetworkSpec& network, std::size_t threads = 1);
 

@@ -763,7 +763,11 @@ NetworkResult simulate(const NetworkSpec& spec, std::size_t threads, const Progr
   if (need.bytes > 0.9 * have)
     throw ParameterError(
         "network",
-        fmt::format("{:.4g} synapses, about {:.3g} GB at the peak", need.synapses, need.bytes / 1e9),
+        fmt::format("{:.4g} synapses{}, about {:.3g} GB at the peak", need.synapses,
+                    need.largest_synapses > 0 ? fmt::format(" ({:.4g} of them in projection[{}])",
+                                                            need.largest_synapses, need.largest)
+                                              : "",
+                    need.bytes / 1e9),
         fmt::format("this machine has {:.3g} GB available: make the populations smaller or their in-degrees "
                     "lower (or the longest delay, the duration or the recordings shorter), or run on a "
                     "machine with more memory",

@@ -386,12 +386,17 @@ MemoryEstimate estimate_memory(const NetworkSpec& n, std::size_t threads) {
   MemoryEstimate m;
   const Sides sides{n};
   double longest_delay_steps = 1, building = 0;
-  for (const auto& j : n.projections) {
+  for (std::size_t k = 0; k < n.projections.size(); ++k) {
+    const auto& j = n.projections[k];
     std::size_t n_source = 0, n_target = 0;
     if (!sides.population(j.source, n_source)) sides.source(j.source, n_source);
     sides.population(j.target, n_target);
     const double synapses = network::expected_synapses(j.rule, n_source, n_target);
     m.synapses += synapses;
+    if (synapses > m.largest_synapses) {
+      m.largest = k;
+      m.largest_synapses = synapses;
+    }
     const double target_bytes = n_target <= 65536 ? 2 : 4;
     m.bytes +=
         synapses * (target_bytes + (j.weight.is_constant() ? 0 : 4) + (j.delay.is_constant() ? 0 : 2)) +
