@@ -136,6 +136,11 @@ void validate(const NetworkSpec& network);
 // carry dt's own rounding (117 x 0.1 = 11.700000000000001); n x dt for other steps.
 double grid_time(std::int64_t n, double dt);
 
+// Whether `ms` is a whole number of steps of dt (to 1e-9 of a step), and the message's hint
+// otherwise: "e.g. A or B ms", the grid points on either side (at least one step).
+bool on_grid(double ms, double dt);
+std::string grid_neighbours(double ms, double dt);
+
 // What the network would take at its peak [bytes], building included, on `threads` threads, and
 // its number of synapses (expected, for random rules), to refuse one that does not fit.
 struct MemoryEstimate {

@@ -381,13 +381,12 @@ void Engine::build_projection(std::size_t k) {
             prefix + "file", fmt::format("{}:{}", spec.rule.file, spec.rule.lines[c.order[e]]),
             fmt::format("delay {} ms: must lie in [dt, 65535 dt] = [{}, {}] ms", d, n.dt, 65535 * n.dt));
       const auto steps = to_steps(d, n.dt);
-      if (std::abs(d / n.dt - static_cast<double>(steps)) > 1e-9 * static_cast<double>(steps))
+      if (!on_grid(d, n.dt))
         throw ParameterError(prefix + "file",
                              fmt::format("{}:{}", spec.rule.file, spec.rule.lines[c.order[e]]),
                              fmt::format("delay {} ms: must be a whole number of steps of dt = {} ms (spikes "
-                                         "travel on the grid), e.g. {} or {} ms",
-                                         format_double(d), n.dt, format_double(std::floor(d / n.dt) * n.dt),
-                                         format_double(std::ceil(d / n.dt) * n.dt)));
+                                         "travel on the grid), {}",
+                                         format_double(d), n.dt, grid_neighbours(d, n.dt)));
       j.delays[e] = static_cast<std::uint16_t>(steps);
       lo = std::min(lo, steps);
       hi = std::max(hi, steps);

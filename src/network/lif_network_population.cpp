@@ -53,7 +53,7 @@ LifNetworkPopulation::LifNetworkPopulation(std::string name, std::size_t size, d
   C_m_ = table(params, P, [](const auto& p) { return p.C_m; });
   for (const auto& p : params) {
     const double steps = p.t_ref / dt;
-    if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps))
+    if (!on_grid(p.t_ref, dt))
       throw ParameterError(
           "t_ref", format_double(p.t_ref) + " ms",
           fmt::format("in a network the refractory period must be a whole number of steps of "

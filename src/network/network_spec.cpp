@@ -192,12 +192,11 @@ void validate(const NetworkSpec& n) {
     throw ParameterError("duration", format_double(n.duration) + " ms", "must be > 0 ms");
   if (!(n.dt > 0) || !std::isfinite(n.dt) || n.dt > n.duration)
     throw ParameterError("dt", format_double(n.dt) + " ms", "must be > 0 ms and <= duration");
-  if (const double steps = n.duration / n.dt; std::abs(steps - std::round(steps)) > 1e-9 * steps)
+  if (!on_grid(n.duration, n.dt))
     throw ParameterError("duration", format_double(n.duration) + " ms",
                          fmt::format("must be a whole number of steps of dt = {} ms (a network runs on the "
-                                     "grid), e.g. {} or {} ms",
-                                     n.dt, format_double(grid_time(static_cast<std::int64_t>(steps), n.dt)),
-                                     format_double(grid_time(static_cast<std::int64_t>(steps) + 1, n.dt))));
+                                     "grid), {}",
+                                     n.dt, grid_neighbours(n.duration, n.dt)));
   if (n.populations.empty())
     throw ParameterError("population", "(none)", "a network needs at least one [[population]]");
   std::set<std::string> names;
@@ -310,16 +309,11 @@ void validate(const NetworkSpec& n) {
     }
     // Spikes travel on the grid: a constant delay must be a whole number of steps (drawn delays are
     // rounded to the nearest step).
-    if (j.delay.is_constant()) {
-      const double steps = j.delay.a / n.dt;
-      if (std::abs(steps - std::round(steps)) > 1e-9 * std::max(1.0, steps))
-        throw ParameterError(
-            prefix + "delay", format_double(j.delay.a) + " ms",
-            fmt::format("must be a whole number of steps of dt = {} ms (spikes travel on the "
-                        "grid), e.g. {} or {} ms",
-                        n.dt, format_double(std::floor(steps) * n.dt),
-                        format_double(std::ceil(steps) * n.dt)));
-    }
+    if (j.delay.is_constant() && !on_grid(j.delay.a, n.dt))
+      throw ParameterError(prefix + "delay", format_double(j.delay.a) + " ms",
+                           fmt::format("must be a whole number of steps of dt = {} ms (spikes travel on the "
+                                       "grid), {}",
+                                       n.dt, grid_neighbours(j.delay.a, n.dt)));
   }
   for (std::size_t k = 0; k < n.drives.size(); ++k) {
     const auto& d = n.drives[k];
@@ -357,14 +351,22 @@ void validate(const NetworkSpec& n) {
   }
   if (!(n.record.rate_bin >= 0) || !std::isfinite(n.record.rate_bin))
     throw ParameterError("record.rate_bin", format_double(n.record.rate_bin) + " ms", "must be >= 0 ms");
-  if (n.record.rate_bin > 0) {  // bins of whole steps, so that each holds what its times say
-    const double steps = n.record.rate_bin / n.dt;
-    if (steps < 1 - 1e-9 || std::abs(steps - std::round(steps)) > 1e-9 * steps)
-      throw ParameterError("record.rate_bin", format_double(n.record.rate_bin) + " ms",
-                           fmt::format("must be a whole number of steps of dt = {} ms, e.g. {} or {} ms",
-                                       n.dt, format_double(std::max(1.0, std::floor(steps)) * n.dt),
-                                       format_double(std::max(2.0, std::ceil(steps)) * n.dt)));
-  }
+  if (n.record.rate_bin > 0 && (n.record.rate_bin < n.dt * (1 - 1e-9) || !on_grid(n.record.rate_bin, n.dt)))
+    throw ParameterError(  // (bins of whole steps, so that each holds what its times say)
+        "record.rate_bin", format_double(n.record.rate_bin) + " ms",
+        fmt::format("must be a whole number of steps of dt = {} ms, {}", n.dt,
+                    grid_neighbours(n.record.rate_bin, n.dt)));
+}
+
+bool on_grid(double ms, double dt) {
+  const double steps = ms / dt;
+  return std::abs(steps - std::round(steps)) <= 1e-9 * std::max(1.0, steps);
+}
+
+std::string grid_neighbours(double ms, double dt) {
+  const double below = std::max(1.0, std::floor(ms / dt)), above = std::max(below + 1, std::ceil(ms / dt));
+  return fmt::format("e.g. {} or {} ms", format_double(grid_time(static_cast<std::int64_t>(below), dt)),
+                     format_double(grid_time(static_cast<std::int64_t>(above), dt)));
 }
 
 double grid_time(std::int64_t n, double dt) {
