@@ -36,6 +36,7 @@
 #include "network/poisson_counts.hpp"
 #include "network/spike_list.hpp"
 #include "network/spin_barrier.hpp"
+#include "network/target_bitmap.hpp"
 
 namespace lapicque {
 
@@ -105,10 +106,14 @@ struct Projection {
   // first, then the repeats of multapses (add_at.hpp), `repeats` of them ([source][thread]; empty
   // where no list has any).
   std::vector<std::uint32_t> repeats;
+  // Counted and dense (a pair in 16 or more connected): the distinct pairs as bits, and the lists
+  // above then hold only the repeats of multapses (target_bitmap.hpp).
+  network::TargetBitmap bitmap;
+  std::uint64_t bitmap_synapses = 0;
   double bytes() const {
     return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.bytes() +
-                               connections.offsets.size() * 8 + weights.size() * 4 + delays.size() * 2 +
-                               splits.size() * 4 + repeats.size() * 4);
+                               bitmap.bytes() + connections.offsets.size() * 8 + weights.size() * 4 +
+                               delays.size() * 2 + splits.size() * 4 + repeats.size() * 4);
   }
 };
 
@@ -152,6 +157,8 @@ class Engine {
   template <class Index>
   void deliver(Projection& j, const Index* targets, std::size_t t, std::int64_t first, std::int64_t steps,
                std::size_t parity);
+  template <class Index>
+  void to_bitmap(Projection& j, std::vector<Index>& targets);
   // The threads' shares of a population, as cut points (0, ..., padded size).
   std::vector<std::size_t> cuts_of(const NetworkPopulation& pop) const {
     std::vector<std::size_t> cuts;
@@ -190,6 +197,9 @@ class Engine {
     std::uint32_t step;
   };
   std::vector<OnOwnLine<std::vector<Part>>> parts_;  // [thread]: scratch of one projection's delivery
+  // [thread]: scratch of a bitmap's delivery, the senders of a step and their rows
+  std::vector<OnOwnLine<std::vector<std::uint32_t>>> step_senders_;
+  std::vector<OnOwnLine<std::vector<const std::uint64_t*>>> step_rows_;
 };
 
 void Engine::build() {
@@ -283,6 +293,10 @@ void Engine::build() {
     j.counts = network::ShardedArray<std::uint16_t>(populations_[j.target]->padded_size(), 0, j.ring);
     j.counts.cut(cuts_of(*populations_[j.target]));
     if (j.counts_read) populations_[j.target]->read_counts(j.channel, &j.counts, j.weight);
+    if (j.short_targets.empty())
+      to_bitmap(j, j.connections.targets);
+    else
+      to_bitmap(j, j.short_targets);
   }
   // Initial values of synaptic variables given in the neuron tables ("g_E").
   for (std::size_t p = 0; p < populations_.size(); ++p) {
@@ -302,6 +316,8 @@ void Engine::build() {
   for (auto& lists : lists_) lists.resize(senders * threads_);
   found_.resize(threads_);
   parts_.resize(threads_);
+  step_senders_.resize(threads_);
+  step_rows_.resize(threads_);
   recorded_.assign(populations_.size(), !n.record.spikes_listed);
   for (const auto& name : n.record.spikes) recorded_[sender_index(name)] = 1;
   spikes_.assign(populations_.size(), std::vector<OnOwnLine<network::SpikeBuffer>>(threads_));
@@ -481,6 +497,63 @@ void Engine::build_projection(std::size_t k) {
   projections_.push_back(std::move(j));
 }
 
+// A counted projection with one pair in 16 or more connected goes over to a bitmap: it then takes
+// no more memory than the list of 16-bit targets, and its spikes are counted 256 targets at a
+// time. Only the repeats of multapses stay in the lists, by source and thread as before.
+template <class Index>
+void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
+  const std::size_t n_source = j.connections.offsets.size() - 1, T = threads_;
+  const std::size_t n_target = populations_[j.target]->size();
+  const auto& offsets = j.connections.offsets;
+  // [begin, repeats, end) of source s's part for thread u, as offsets into `targets`
+  const auto part = [&](std::size_t s, std::size_t u) -> std::array<std::uint64_t, 3> {
+    const std::uint64_t list = offsets[s], list_end = offsets[s + 1];
+    const std::uint64_t begin = u == 0 ? list : list + j.splits[s * (T - 1) + u - 1];
+    const std::uint64_t end = u + 1 == T ? list_end : list + j.splits[s * (T - 1) + u];
+    return {begin, end - (j.repeats.empty() ? 0 : j.repeats[s * T + u]), end};
+  };
+  std::uint64_t repeats = 0;
+  for (const auto r : j.repeats) repeats += r;
+  const std::uint64_t distinct = targets.size() - repeats;
+  if (static_cast<double>(distinct) * 16 < static_cast<double>(n_source) * static_cast<double>(n_target))
+    return;
+
+  network::TargetBitmap bitmap(n_source, populations_[j.target]->padded_size());
+  std::vector<std::uint64_t> kept_offsets(n_source + 1, 0);
+  for (std::size_t s = 0; s < n_source; ++s) {
+    std::uint64_t kept = 0;
+    for (std::size_t u = 0; u < T; ++u) kept += part(s, u)[2] - part(s, u)[1];
+    kept_offsets[s + 1] = kept_offsets[s] + kept;
+  }
+  std::vector<Index> kept(kept_offsets.back());
+  std::vector<std::uint32_t> splits(n_source * (T - 1)), lengths(n_source * T);
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_)
+  for (std::size_t s = 0; s < n_source; ++s) {
+    std::uint64_t at = kept_offsets[s];
+    for (std::size_t u = 0; u < T; ++u) {
+      const auto [begin, first_repeat, end] = part(s, u);
+      for (auto e = begin; e < first_repeat; ++e) bitmap.set(s, targets[e]);
+      if (u > 0) splits[s * (T - 1) + u - 1] = static_cast<std::uint32_t>(at - kept_offsets[s]);
+      std::copy(targets.begin() + static_cast<std::ptrdiff_t>(first_repeat),
+                targets.begin() + static_cast<std::ptrdiff_t>(end),
+                kept.begin() + static_cast<std::ptrdiff_t>(at));
+      lengths[s * T + u] = static_cast<std::uint32_t>(end - first_repeat);
+      at += end - first_repeat;
+    }
+  }
+  j.bitmap = std::move(bitmap);
+  j.bitmap_synapses = distinct;
+  targets.swap(kept);
+  std::vector<Index>().swap(kept);
+  j.connections.offsets.swap(kept_offsets);
+  j.splits.swap(splits);
+  // Every target left in a part is a repeat (a part's targets may repeat among themselves).
+  if (repeats > 0)
+    j.repeats.swap(lengths);
+  else
+    std::vector<std::uint32_t>().swap(j.repeats);
+}
+
 // Thread t advances its neurons and sources over steps [first, first + steps).
 void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps, std::size_t parity) {
   const std::size_t P = populations_.size();
@@ -583,6 +656,22 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
     for (const Index* at = targets + p.begin; at < targets + p.end; at += 64 / sizeof(Index))
       __builtin_prefetch(at);
   };
+  if (!j.bitmap.empty())  // the distinct pairs; the repeats of multapses follow as lists
+    for (std::int64_t k = 0; k < steps; ++k) {
+      auto& senders = step_senders_[t];
+      senders.clear();
+      for (std::size_t u = 0; u < threads_; ++u) {
+        const auto& l = list(parity, j.sender, u);
+        if (static_cast<std::uint32_t>(k) >= l.steps()) continue;
+        const auto step = l.step(static_cast<std::uint32_t>(k));
+        senders.insert(senders.end(), step.begin(), step.end());
+      }
+      const std::int64_t sent = first + k + 1;
+      j.bitmap.add_counts(
+          senders.data(), senders.size(), own_begin, own_end,
+          j.counts.base(t, static_cast<std::size_t>((sent + j.delay) % static_cast<std::int64_t>(j.ring))),
+          step_rows_[t]);
+    }
   auto& parts = parts_[t];
   parts.clear();
   for (std::int64_t k = 0; k < steps; ++k)
@@ -698,7 +787,7 @@ void Engine::collect(NetworkResult& r) {
   r.duration = static_cast<double>(steps_) * spec_.dt;
   r.threads = threads_;
   for (const auto& j : projections_) {
-    r.synapses += j.connections.size() + j.short_targets.size();
+    r.synapses += j.connections.size() + j.short_targets.size() + j.bitmap_synapses;
     r.synapse_bytes += j.bytes();
   }
   for (std::size_t p = 0; p < populations_.size(); ++p) {

@@ -1,0 +1,152 @@
+#include "network/target_bitmap.hpp"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+namespace lapicque::network {
+
+namespace {
+
+// 256 targets, a bit each (GCC's vector extension: one AVX2 register, two SSE ones without).
+using Block = std::uint64_t __attribute__((vector_size(32)));
+
+template <class V>
+V load(const std::uint64_t* at) {
+  V v;
+  std::memcpy(&v, at, sizeof v);
+  return v;
+}
+
+// plane[k] = bit k of how many of the n rows have each bit of `word` (and the words after it,
+// for a Block) set; n < 2^P. Each row ripples into the planes as a binary addition.
+template <int P, class V>
+void count_rows(const std::uint64_t* const* rows, std::size_t n, std::size_t word, V (&plane)[P]) {
+  for (auto& p : plane) p = V{};
+  for (std::size_t r = 0; r < n; ++r) {
+    V carry = load<V>(rows[r] + word);
+    for (int k = 0; k < P; ++k) {
+      const V next = plane[k] & carry;
+      plane[k] ^= carry;
+      carry = next;
+    }
+  }
+}
+
+// count[b] += the number held in bit b of the P planes (planes[k], bit k of it), b < limit <= 64.
+template <int P>
+void add_word(const std::uint64_t (&planes)[P], std::size_t limit, std::uint16_t* count) {
+#if defined(__AVX2__)
+  if (limit == 64) {
+    // Byte l of a vector takes byte l / 8 of the plane's word (then 4 + l / 8), masked to bit
+    // l % 8: all ones where the bit is set. Counts build up as bytes, highest plane first
+    // (count = 2 count + bit), then widen to 16 bits.
+    const __m256i select = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ull));
+    const __m256i first = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,  //
+                                           2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+    const __m256i second = _mm256_add_epi8(first, _mm256_set1_epi8(4));
+    __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
+    for (int k = P - 1; k >= 0; --k) {
+      const __m256i word = _mm256_set1_epi64x(static_cast<long long>(planes[k]));
+      const __m256i set_low =
+          _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(word, first), select), select);
+      const __m256i set_high =
+          _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(word, second), select), select);
+      low = _mm256_sub_epi8(_mm256_add_epi8(low, low), set_low);
+      high = _mm256_sub_epi8(_mm256_add_epi8(high, high), set_high);
+    }
+    const auto add16 = [](std::uint16_t* at, __m128i bytes) {
+      auto* p = reinterpret_cast<__m256i*>(at);
+      _mm256_storeu_si256(p, _mm256_add_epi16(_mm256_loadu_si256(p), _mm256_cvtepu8_epi16(bytes)));
+    };
+    add16(count, _mm256_castsi256_si128(low));
+    add16(count + 16, _mm256_extracti128_si256(low, 1));
+    add16(count + 32, _mm256_castsi256_si128(high));
+    add16(count + 48, _mm256_extracti128_si256(high, 1));
+    return;
+  }
+#endif
+  for (std::size_t b = 0; b < limit; ++b) {
+    unsigned c = 0;
+    for (int k = 0; k < P; ++k) c |= static_cast<unsigned>((planes[k] >> b) & 1) << k;
+    count[b] = static_cast<std::uint16_t>(count[b] + c);
+  }
+}
+
+// The n < 2^P rows' bits counted into count[i], i in [64 first, end), last = ceil(end / 64).
+template <int P>
+void add_chunk(const std::uint64_t* const* rows, std::size_t n, std::size_t first, std::size_t last,
+               std::size_t end, std::uint16_t* count) {
+  const auto limit = [&](std::size_t w) { return std::min<std::size_t>(64, end - 64 * w); };
+  std::size_t w = first;
+  for (; w + 4 <= last; w += 4) {
+    Block plane[P];
+    count_rows<P>(rows, n, w, plane);
+    for (std::size_t q = 0; q < 4; ++q) {
+      std::uint64_t words[P], any = 0;
+      for (int k = 0; k < P; ++k) any |= words[k] = plane[k][q];
+      if (any != 0) add_word<P>(words, limit(w + q), count + 64 * (w + q));
+    }
+  }
+  for (; w < last; ++w) {
+    std::uint64_t words[P];
+    count_rows<P>(rows, n, w, words);
+    add_word<P>(words, limit(w), count + 64 * w);
+  }
+}
+
+}  // namespace
+
+TargetBitmap::TargetBitmap(std::size_t sources, std::size_t targets)
+    : sources_(sources), words_((targets + 511) / 512 * 8) {
+  const std::size_t words = sources_ * words_;
+  bits_.reset(
+      static_cast<std::uint64_t*>(::operator new[](words * sizeof(std::uint64_t), std::align_val_t{64})));
+  std::fill(bits_.get(), bits_.get() + words, std::uint64_t{0});
+}
+
+void TargetBitmap::add_counts(const std::uint32_t* sources, std::size_t n, std::size_t begin, std::size_t end,
+                              std::uint16_t* count, std::vector<const std::uint64_t*>& rows) const {
+  if (begin >= end) return;
+  const std::size_t first = begin / 64, last = (end + 63) / 64;
+  // At most 255 rows at once: counts of up to 8 bits, as bytes.
+  for (std::size_t done = 0; done < n;) {
+    const std::size_t m = std::min<std::size_t>(n - done, 255);
+    rows.clear();
+    for (std::size_t r = 0; r < m; ++r) rows.push_back(row(sources[done + r]));
+    const std::uint64_t* const* p = rows.data();
+    switch (std::bit_width(m)) {
+      case 1:
+        add_chunk<1>(p, m, first, last, end, count);
+        break;
+      case 2:
+        add_chunk<2>(p, m, first, last, end, count);
+        break;
+      case 3:
+        add_chunk<3>(p, m, first, last, end, count);
+        break;
+      case 4:
+        add_chunk<4>(p, m, first, last, end, count);
+        break;
+      case 5:
+        add_chunk<5>(p, m, first, last, end, count);
+        break;
+      case 6:
+        add_chunk<6>(p, m, first, last, end, count);
+        break;
+      case 7:
+        add_chunk<7>(p, m, first, last, end, count);
+        break;
+      default:
+        add_chunk<8>(p, m, first, last, end, count);
+        break;
+    }
+    done += m;
+  }
+}
+
+}  // namespace lapicque::network
