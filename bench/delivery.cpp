@@ -3,6 +3,10 @@
 // targets first, add_at_distinct; then the repeats of multapses, add_at) against the plain loop
 // over the sorted list. The lists come from a pool of 16 MB, taken in random order with the list
 // two ahead asked for, as in delivery. Items are additions.
+//
+// delivery_bitmap: the same projection dense, as Brunel's E to E (10,000 sources and targets, a
+// pair in 10 connected: 12.5 MB of bits), a step's spikes (the argument: Brunel sends 38 a step
+// from E) counted into all targets at once. Items are the synapses delivered.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -11,6 +15,7 @@
 #include <vector>
 
 #include "network/add_at.hpp"
+#include "network/target_bitmap.hpp"
 
 namespace {
 
@@ -73,5 +78,33 @@ void delivery_plain_loop(benchmark::State& state) {
 }
 BENCHMARK(delivery_engine_order)->Arg(2500)->Arg(10000)->Arg(50000);
 BENCHMARK(delivery_plain_loop)->Arg(2500)->Arg(10000)->Arg(50000);
+
+void delivery_bitmap(benchmark::State& state) {
+  constexpr std::size_t n = 10000;
+  const auto spikes = static_cast<std::size_t>(state.range(0));
+  lapicque::network::TargetBitmap bitmap(n, n);
+  std::mt19937 rng(7);
+  std::bernoulli_distribution connected(0.1);
+  std::uint64_t synapses = 0;
+  for (std::size_t s = 0; s < n; ++s)
+    for (std::size_t i = 0; i < n; ++i)
+      if (connected(rng)) {
+        bitmap.set(s, i);
+        ++synapses;
+      }
+  std::vector<std::uint32_t> order(1 << 16);
+  std::uniform_int_distribution<std::uint32_t> any(0, n - 1);
+  for (auto& o : order) o = any(rng);
+  std::vector<std::uint16_t> counts(n, 0);
+  std::vector<const std::uint64_t*> rows;
+  std::size_t q = 0;
+  for (auto _ : state) {
+    bitmap.add_counts(order.data() + q, spikes, 0, n, counts.data(), rows);
+    q = (q + spikes) % (order.size() - spikes);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * spikes * synapses / n));
+}
+BENCHMARK(delivery_bitmap)->Arg(10)->Arg(38)->Arg(100);
 
 }  // namespace
