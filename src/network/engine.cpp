@@ -527,6 +527,7 @@ void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
   }
   std::vector<Index> kept(kept_offsets.back());
   std::vector<std::uint32_t> splits(n_source * (T - 1)), lengths(n_source * T);
+  std::atomic<bool> more_repeats{false};
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads_)
   for (std::size_t s = 0; s < n_source; ++s) {
     std::uint64_t at = kept_offsets[s];
@@ -534,10 +535,14 @@ void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
       const auto [begin, first_repeat, end] = part(s, u);
       for (auto e = begin; e < first_repeat; ++e) bitmap.set(s, targets[e]);
       if (u > 0) splits[s * (T - 1) + u - 1] = static_cast<std::uint32_t>(at - kept_offsets[s]);
-      std::copy(targets.begin() + static_cast<std::ptrdiff_t>(first_repeat),
-                targets.begin() + static_cast<std::ptrdiff_t>(end),
-                kept.begin() + static_cast<std::ptrdiff_t>(at));
-      lengths[s * T + u] = static_cast<std::uint32_t>(end - first_repeat);
+      Index* const part_begin = kept.data() + at;
+      Index* const part_end = std::copy(targets.begin() + static_cast<std::ptrdiff_t>(first_repeat),
+                                        targets.begin() + static_cast<std::ptrdiff_t>(end), part_begin);
+      // (second synapses of a pair first, distinct as they are, for add_at_distinct; then the
+      // third and later ones)
+      lengths[s * T + u] =
+          static_cast<std::uint32_t>(part_end - network::firsts_then_repeats(part_begin, part_end));
+      if (lengths[s * T + u] > 0) more_repeats = true;
       at += end - first_repeat;
     }
   }
@@ -547,8 +552,7 @@ void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
   std::vector<Index>().swap(kept);
   j.connections.offsets.swap(kept_offsets);
   j.splits.swap(splits);
-  // Every target left in a part is a repeat (a part's targets may repeat among themselves).
-  if (repeats > 0)
+  if (more_repeats)
     j.repeats.swap(lengths);
   else
     std::vector<std::uint32_t>().swap(j.repeats);
