@@ -25,6 +25,7 @@
 #include <limits>
 
 #include "core/line_aligned_vector.hpp"
+#include "core/simd.hpp"
 #include "core/thread_pinning.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/model.hpp"
@@ -132,6 +133,21 @@ std::int64_t to_steps(double ms, double dt) {
   return static_cast<std::int64_t>(std::llround(ms / dt));
 }
 
+// in[i] += count_1[i] w_1 + count_2[i] w_2 + ... for i in [begin, end), multiples of the SIMD
+// width, added in that order (as one pass a projection added them), and the counts zeroed: the
+// counted projections into one channel in one pass over its row of doubles.
+void weigh_counts(double* in, std::uint16_t* const* counts, const double* weights, std::size_t k,
+                  std::size_t begin, std::size_t end) {
+  using core::Doubles;
+  constexpr std::size_t w = core::simd_width;
+  for (std::size_t i = begin; i < end; i += w) {
+    Doubles sum(in + i, std::experimental::vector_aligned);
+    for (std::size_t q = 0; q < k; ++q) sum += core::counts_as_doubles(counts[q] + i) * weights[q];
+    sum.copy_to(in + i, std::experimental::vector_aligned);
+  }
+  for (std::size_t q = 0; q < k; ++q) std::fill(counts[q] + begin, counts[q] + end, std::uint16_t{0});
+}
+
 class Engine {
  public:
   Engine(const NetworkSpec& spec, std::size_t threads) : spec_(spec), threads_(threads) {}
@@ -190,6 +206,8 @@ class Engine {
   std::vector<std::vector<std::vector<std::uint32_t>>> counts_;       // [population][thread][step]
   std::array<std::vector<network::SpikeList>, 2> lists_;              // [epoch parity][sender x thread]
   std::vector<OnOwnLine<network::SpikeBuffer>> found_;                // [thread]: scratch of one step
+  // [population]: per channel, the counted projections it weighs at every step (weigh_counts)
+  std::vector<std::vector<std::vector<std::size_t>>> weighed_;
   // A spike's part of a target list to deliver: [begin, end) as offsets into the projection's
   // targets, and the step of the epoch it was sent in.
   struct Part {
@@ -298,6 +316,16 @@ void Engine::build() {
     else
       to_bitmap(j, j.short_targets);
   }
+  weighed_.resize(populations_.size());
+  for (std::size_t p = 0; p < populations_.size(); ++p)
+    for (std::size_t c = 0; c < populations_[p]->channels().size(); ++c) {
+      std::vector<std::size_t> group;
+      for (std::size_t k = 0; k < projections_.size(); ++k) {
+        const auto& j = projections_[k];
+        if (j.target == p && j.channel == c && j.counts.size() > 0 && !j.counts_read) group.push_back(k);
+      }
+      if (!group.empty()) weighed_[p].push_back(std::move(group));
+    }
   // Initial values of synaptic variables given in the neuron tables ("g_E").
   for (std::size_t p = 0; p < populations_.size(); ++p) {
     const auto& table = n.populations[p].neuron;
@@ -570,19 +598,22 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
       for (auto& r : recorders_)
         if (r.population == p && r.neuron >= begin && r.neuron < end)
           r.trace.values[n] = pop.value(r.variable, r.neuron, n);
-      for (auto& j : projections_)  // counted spikes that step n reads, weighted
-        if (j.target == p && j.counts.size() > 0 && !j.counts_read) {
-          const std::int64_t grid = n + j.read_ahead;
-          std::uint16_t* count =
-              j.counts.base(t, static_cast<std::size_t>(grid % static_cast<std::int64_t>(j.ring)));
-          double* in = pop.arrivals(j.channel, grid, t);
-          const double w = j.weight;
-#pragma omp simd
-          for (std::size_t i = begin; i < end; ++i) {
-            in[i] += count[i] * w;
-            count[i] = 0;
+      for (const auto& group : weighed_[p]) {  // counted spikes that step n reads, weighted
+        std::array<std::uint16_t*, 8> counts;
+        std::array<double, 8> weights;
+        const auto& first_j = projections_[group[0]];
+        const std::int64_t grid = n + first_j.read_ahead;  // (the channel's: one for all)
+        double* in = pop.arrivals(first_j.channel, grid, t);
+        for (std::size_t done = 0; done < group.size(); done += counts.size()) {
+          const std::size_t k = std::min(counts.size(), group.size() - done);
+          for (std::size_t q = 0; q < k; ++q) {
+            auto& j = projections_[group[done + q]];
+            counts[q] = j.counts.base(t, static_cast<std::size_t>(grid % static_cast<std::int64_t>(j.ring)));
+            weights[q] = j.weight;
           }
+          weigh_counts(in, counts.data(), weights.data(), k, begin, end);
         }
+      }
       for (const auto& d : drives_)
         if (d.target == p) d.counts->add(n, begin, end, d.weight, pop.arrivals(d.channel, n + 1, t));
       found.clear();
