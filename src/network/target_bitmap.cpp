@@ -136,20 +136,25 @@ void add_chunk(const std::uint64_t* const* rows, std::size_t n, std::size_t firs
       if (any != 0) add_word<P>(words, limit(w + q), count + 64 * (w + q));
     }
   };
+  const auto single = [&](std::size_t w) {
+    std::uint64_t words[P];
+    count_rows<P>(rows, n, w, words);
+    add_word<P>(words, limit(w), count + 64 * w);
+  };
   for (std::size_t a = 0; a < ahead; ++a)
     for (std::size_t r = 0; r < n; ++r) __builtin_prefetch(rows[r] + first + a * line);
+  // Blocks and lines start on their own boundaries (a thread's share starts on any word: a
+  // 32-byte load across two lines is two loads).
   std::size_t w = first;
+  for (; w < last && w % 4 != 0; ++w) single(w);
+  for (; w + 4 <= last && w % line != 0; w += 4) block(w);
   for (; w + line <= last; w += line) {
     for (std::size_t r = 0; r < n; ++r) __builtin_prefetch(rows[r] + w + ahead * line);
     block(w);
     block(w + 4);
   }
   for (; w + 4 <= last; w += 4) block(w);
-  for (; w < last; ++w) {
-    std::uint64_t words[P];
-    count_rows<P>(rows, n, w, words);
-    add_word<P>(words, limit(w), count + 64 * w);
-  }
+  for (; w < last; ++w) single(w);
 }
 
 }  // namespace
