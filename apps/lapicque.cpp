@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -10,7 +11,6 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
-#include <algorithm>
 #include <new>
 #include <sstream>
 #include <thread>
@@ -61,6 +61,8 @@ int command_run_network(const RunOptions& o) {
   const auto loaded = io::load_network(o.experiment, o.overrides);
   const NetworkSpec& spec = loaded.network;
   NetworkResult result;
+  for (const auto& warning : network_warnings(spec))
+    std::cerr << "lapicque: warning: " << loaded.sources.describe(warning) << "\n";
   if (const unsigned cores = std::thread::hardware_concurrency(); cores > 0 && o.threads > cores)
     std::cerr << "lapicque: warning: " << o.threads << " threads on " << cores
               << " cores: the threads wait for each other at every epoch and the run is much slower; "

@@ -672,5 +672,28 @@ TEST(NetworkRefusals, DrawnNegativeConductanceIsRefused) {
   EXPECT_THROW(simulate(n), ParameterError);
 }
 
+// A current weight drawn across 0 gives some synapses the other sign: a warning names the
+// projection and the share (a normal law of mean 16.2 pA and sd 20: Phi(-0.81) = 20.9% below 0).
+TEST(NetworkWarnings, AWeightDrawnAcrossZeroIsNamed) {
+  auto n = one_synapse(SynapseKind::exp_current, 5, 16.2, 1);
+  EXPECT_TRUE(network_warnings(n).empty());  // constant
+  n.projections[0].weight.kind = Distribution::Kind::normal;
+  n.projections[0].weight.b = 20;
+  auto warnings = network_warnings(n);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].key(), "projection[0].weight");
+  EXPECT_NE(warnings[0].allowed().find("20.9% of the weights drawn are below 0 pA"), std::string::npos)
+      << warnings[0].allowed();
+  n.projections[0].weight.min = 0;  // one sign
+  EXPECT_TRUE(network_warnings(n).empty());
+  n.projections[0].weight = {Distribution::Kind::uniform, -90, 10};  // mostly inhibitory
+  warnings = network_warnings(n);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].allowed().find("10% of the weights drawn are above 0 pA"), std::string::npos)
+      << warnings[0].allowed();
+  n.projections[0].weight = {Distribution::Kind::normal, 16.2, 1.62};  // 10 sd away: none
+  EXPECT_TRUE(network_warnings(n).empty());
+}
+
 }  // namespace
 }  // namespace lapicque

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "lapicque/error.hpp"
 #include "lapicque/experiment.hpp"
 #include "lapicque/input.hpp"
 
@@ -130,6 +131,11 @@ struct NetworkSpec {
 // (probabilities, degrees against the population sizes), synapses, weights, delays (at least
 // dt), drives and recorders. Throws ParameterError with keys such as "projection[2].p".
 void validate(const NetworkSpec& network);
+
+// What a valid description may not mean: a current or delta weight drawn from a law that gives
+// some synapses the other sign than its mean's (excitatory ones inhibitory, or the reverse).
+// Each as a ParameterError (key, value, what it means), to be printed, not thrown.
+std::vector<ParameterError> network_warnings(const NetworkSpec& network);
 
 // Grid point n of a step dt [ms], n dt, as the double nearest the decimal meant: n / (1 / dt)
 // where 1 / dt is a whole number (dt = 0.1, 0.025 ms), which rounds once, where n x dt would

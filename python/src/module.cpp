@@ -357,6 +357,9 @@ PYBIND11_MODULE(_core, m) {
       [](const std::string& path, const std::vector<std::string>& overrides, std::size_t threads,
          std::optional<py::function> progress) {
         const auto loaded = io::load_network(path, overrides, "setting");
+        for (const auto& warning : network_warnings(loaded.network))
+          if (PyErr_WarnEx(PyExc_UserWarning, loaded.sources.describe(warning).c_str(), 1) < 0)
+            throw py::error_already_set();
         const ProgressCallback report = progress_of(progress);
         NetworkResult r;
         {

@@ -74,6 +74,22 @@ double window_mass(const Distribution& d) {
 }
 constexpr double min_window_mass = 0.01;
 
+// The share of the values a uniform or normal law draws (within its window) whose sign is not
+// its mean's.
+double other_sign_share(const Distribution& d) {
+  const double mean = d.mean();
+  if (d.kind == Distribution::Kind::uniform)
+    return d.a < 0 && d.b > 0 ? (mean >= 0 ? -d.a : d.b) / (d.b - d.a) : 0.0;
+  if (d.kind != Distribution::Kind::normal) return 0.0;
+  Distribution other = d;
+  if (mean >= 0)
+    other.max = std::min(d.max, 0.0);
+  else
+    other.min = std::max(d.min, 0.0);
+  if (!(other.min < other.max)) return 0.0;
+  return window_mass(other) / window_mass(d);
+}
+
 void check_distribution(const Distribution& d, const std::string& key, const std::string& unit) {
   const auto finite = [&](double x, const char* what) {
     if (!std::isfinite(x))
@@ -185,6 +201,27 @@ std::vector<std::string_view> synapse_names() {
 std::string_view weight_unit(SynapseKind kind) {
   if (kind == SynapseKind::delta) return "mV";
   return network::is_conductance(kind) ? "nS" : "pA";
+}
+
+std::vector<ParameterError> network_warnings(const NetworkSpec& n) {
+  std::vector<ParameterError> out;
+  for (std::size_t k = 0; k < n.projections.size(); ++k) {
+    const auto& j = n.projections[k];
+    if (network::is_conductance(j.synapse) || j.weight.is_constant()) continue;
+    const double share = other_sign_share(j.weight);
+    if (share < 1e-3) continue;  // (one synapse in a thousand, or fewer)
+    const bool positive = j.weight.mean() >= 0;
+    const std::string unit(weight_unit(j.synapse));
+    out.emplace_back(
+        fmt::format("projection[{}].weight", k),
+        fmt::format("{} law of mean {:.4g} {}", distribution_name(j.weight.kind), j.weight.mean(), unit),
+        fmt::format("{:.3g}% of the weights drawn are {} 0 {}, so those synapses are {}; if that is not "
+                    "meant, give the law a {} of 0",
+                    100 * share, positive ? "below" : "above", unit, positive ? "inhibitory" : "excitatory",
+                    j.weight.kind == Distribution::Kind::uniform ? (positive ? "low" : "high")
+                                                                 : (positive ? "min" : "max")));
+  }
+  return out;
 }
 
 void validate(const NetworkSpec& n) {

@@ -43,6 +43,14 @@ def test_run_network_errors_name_the_setting(examples):
         lapicque.run_network(examples / "cuba.toml", duration=5).spikes("X")
 
 
+def test_run_network_warns_of_weights_drawn_across_zero(examples, tmp_path):
+    text = (examples / "cuba.toml").read_text().replace(
+        "weight = 16.2", 'weight = { distribution = "normal", mean = 16.2, std = 20 }', 1)
+    (tmp_path / "cuba.toml").write_text(text)
+    with pytest.warns(UserWarning, match=r"cuba\.toml:\d+: projection\[0\]\.weight .* 20\.9% of the weights drawn are below 0 pA"):
+        lapicque.run_network(tmp_path / "cuba.toml", duration=5)
+
+
 def test_run_network_traces(examples, tmp_path):
     text = (examples / "coba.toml").read_text() + '\n[[record.state]]\npopulation = "E"\nvariables = ["V_m", "g_I"]\nneurons = [0, 7]\n'
     (tmp_path / "coba.toml").write_text(text)
