@@ -5,6 +5,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -30,6 +31,16 @@ inline void add3(V& high, V& low, V a, V b, V c) {
   low = u ^ c;
 }
 
+// Adds `carry` (bits of weight 2^from) into the planes from plane `from` up, as a binary addition.
+template <int P, class V>
+inline void ripple(V (&plane)[P], V carry, int from) {
+  for (int k = from; k < P; ++k) {
+    const V next = plane[k] & carry;
+    plane[k] ^= carry;
+    carry = next;
+  }
+}
+
 // plane[k] = bit k of how many of the n rows have each bit of `word` (and the words after it,
 // for a Block) set; n < 2^P. Sixteen rows at a time go through a tree of carry-save adders into
 // planes 0-3 (Harley and Seal's popcount, here kept per bit: about 6 operations a row where
@@ -42,38 +53,23 @@ void count_rows(const std::uint64_t* const* rows, std::size_t n, std::size_t wor
   if constexpr (P >= 5) {
     for (; r + 16 <= n; r += 16) {
       const auto at = [&](std::size_t q) { return load<V>(rows[r + q] + word); };
-      V twos_a, twos_b, fours_a, fours_b, eights_a, eights_b, sixteens;
-      add3(twos_a, plane[0], plane[0], at(0), at(1));
-      add3(twos_b, plane[0], plane[0], at(2), at(3));
-      add3(fours_a, plane[1], plane[1], twos_a, twos_b);
-      add3(twos_a, plane[0], plane[0], at(4), at(5));
-      add3(twos_b, plane[0], plane[0], at(6), at(7));
-      add3(fours_b, plane[1], plane[1], twos_a, twos_b);
-      add3(eights_a, plane[2], plane[2], fours_a, fours_b);
-      add3(twos_a, plane[0], plane[0], at(8), at(9));
-      add3(twos_b, plane[0], plane[0], at(10), at(11));
-      add3(fours_a, plane[1], plane[1], twos_a, twos_b);
-      add3(twos_a, plane[0], plane[0], at(12), at(13));
-      add3(twos_b, plane[0], plane[0], at(14), at(15));
-      add3(fours_b, plane[1], plane[1], twos_a, twos_b);
-      add3(eights_b, plane[2], plane[2], fours_a, fours_b);
-      add3(sixteens, plane[3], plane[3], eights_a, eights_b);
-      V carry = sixteens;
-      for (int k = 4; k < P; ++k) {
-        const V next = plane[k] & carry;
-        plane[k] ^= carry;
-        carry = next;
+      V eights[2], sixteens;
+      for (std::size_t half = 0; half < 2; ++half) {
+        V fours[2];
+        for (std::size_t quarter = 0; quarter < 2; ++quarter) {
+          const std::size_t q = 8 * half + 4 * quarter;
+          V twos[2];
+          add3(twos[0], plane[0], plane[0], at(q), at(q + 1));
+          add3(twos[1], plane[0], plane[0], at(q + 2), at(q + 3));
+          add3(fours[quarter], plane[1], plane[1], twos[0], twos[1]);
+        }
+        add3(eights[half], plane[2], plane[2], fours[0], fours[1]);
       }
+      add3(sixteens, plane[3], plane[3], eights[0], eights[1]);
+      ripple(plane, sixteens, 4);
     }
   }
-  for (; r < n; ++r) {
-    V carry = load<V>(rows[r] + word);
-    for (int k = 0; k < P; ++k) {
-      const V next = plane[k] & carry;
-      plane[k] ^= carry;
-      carry = next;
-    }
-  }
+  for (; r < n; ++r) ripple(plane, load<V>(rows[r] + word), 0);
 }
 
 // count[b] += the number held in bit b of the P planes (planes[k], bit k of it), b < limit <= 64.
@@ -157,6 +153,12 @@ void add_chunk(const std::uint64_t* const* rows, std::size_t n, std::size_t firs
   for (; w < last; ++w) single(w);
 }
 
+// add_chunk<P> for chunks of 2^(P - 1) to 2^P - 1 rows, P = 1 to 8.
+using Chunk = void (*)(const std::uint64_t* const*, std::size_t, std::size_t, std::size_t, std::size_t,
+                       std::uint16_t*);
+constexpr std::array<Chunk, 8> chunk_of_width = {&add_chunk<1>, &add_chunk<2>, &add_chunk<3>, &add_chunk<4>,
+                                                 &add_chunk<5>, &add_chunk<6>, &add_chunk<7>, &add_chunk<8>};
+
 }  // namespace
 
 TargetBitmap::TargetBitmap(std::size_t sources, std::size_t targets)
@@ -176,33 +178,7 @@ void TargetBitmap::add_counts(const std::uint32_t* sources, std::size_t n, std::
     const std::size_t m = std::min<std::size_t>(n - done, 255);
     rows.clear();
     for (std::size_t r = 0; r < m; ++r) rows.push_back(row(sources[done + r]));
-    const std::uint64_t* const* p = rows.data();
-    switch (std::bit_width(m)) {
-      case 1:
-        add_chunk<1>(p, m, first, last, end, count);
-        break;
-      case 2:
-        add_chunk<2>(p, m, first, last, end, count);
-        break;
-      case 3:
-        add_chunk<3>(p, m, first, last, end, count);
-        break;
-      case 4:
-        add_chunk<4>(p, m, first, last, end, count);
-        break;
-      case 5:
-        add_chunk<5>(p, m, first, last, end, count);
-        break;
-      case 6:
-        add_chunk<6>(p, m, first, last, end, count);
-        break;
-      case 7:
-        add_chunk<7>(p, m, first, last, end, count);
-        break;
-      default:
-        add_chunk<8>(p, m, first, last, end, count);
-        break;
-    }
+    chunk_of_width[std::bit_width(m) - 1](rows.data(), m, first, last, end, count);
     done += m;
   }
 }
