@@ -13,8 +13,14 @@ namespace lapicque::network {
 
 namespace {
 
-// 256 targets, a bit each (GCC's vector extension: one AVX2 register, two SSE ones without).
+// Targets a bit each, as many as a vector register holds (GCC's vector extension): 256 with AVX,
+// 128 without (wider vectors would then pass through memory, and change the calling convention).
+#if defined(__AVX__)
 using Block = std::uint64_t __attribute__((vector_size(32)));
+#else
+using Block = std::uint64_t __attribute__((vector_size(16)));
+#endif
+constexpr std::size_t block_words = sizeof(Block) / sizeof(std::uint64_t);
 
 template <class V>
 V load(const std::uint64_t* at) {
@@ -126,7 +132,7 @@ void add_chunk(const std::uint64_t* const* rows, std::size_t n, std::size_t firs
   const auto block = [&](std::size_t w) {
     Block plane[P];
     count_rows<P>(rows, n, w, plane);
-    for (std::size_t q = 0; q < 4; ++q) {
+    for (std::size_t q = 0; q < block_words; ++q) {
       std::uint64_t words[P], any = 0;
       for (int k = 0; k < P; ++k) any |= words[k] = plane[k][q];
       if (any != 0) add_word<P>(words, limit(w + q), count + 64 * (w + q));
@@ -142,14 +148,13 @@ void add_chunk(const std::uint64_t* const* rows, std::size_t n, std::size_t firs
   // Blocks and lines start on their own boundaries (a thread's share starts on any word: a
   // 32-byte load across two lines is two loads).
   std::size_t w = first;
-  for (; w < last && w % 4 != 0; ++w) single(w);
-  for (; w + 4 <= last && w % line != 0; w += 4) block(w);
+  for (; w < last && w % block_words != 0; ++w) single(w);
+  for (; w + block_words <= last && w % line != 0; w += block_words) block(w);
   for (; w + line <= last; w += line) {
     for (std::size_t r = 0; r < n; ++r) __builtin_prefetch(rows[r] + w + ahead * line);
-    block(w);
-    block(w + 4);
+    for (std::size_t b = 0; b < line; b += block_words) block(w + b);
   }
-  for (; w + 4 <= last; w += 4) block(w);
+  for (; w + block_words <= last; w += block_words) block(w);
   for (; w < last; ++w) single(w);
 }
 

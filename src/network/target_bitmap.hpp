@@ -5,9 +5,10 @@
 // a store at a scattered address each (about 1.1 ns an addition on the 2-vCPU EPYC of
 // 2026-12-07, where Brunel's 590 million additions a second took half its run). Where a source
 // reaches a tenth of its targets, the bitmap holds a pair in 1 bit where the list of 16-bit
-// targets held a synapse in 16, and a step's spikes are counted 256 targets at a time: the rows
-// of the step's sources are added, bit by bit, into counters kept as bit planes in registers
-// (plane k holds bit k of every target's count), and the planes are then turned into counts.
+// targets held a synapse in 16, and a step's spikes are counted a vector of targets at a time
+// (256 with AVX): the rows of the step's sources are added, bit by bit, into counters kept as bit
+// planes in registers (plane k holds bit k of every target's count), and the planes are then
+// turned into counts.
 //
 // Only distinct pairs are bits: the second and later synapses of a pair (multapses) stay in a
 // list. The counts are integers, the same whatever the path, so spikes are identical to the
