@@ -360,6 +360,12 @@ TEST(NetworkCounts, BitmapDeliveryEqualsTheListOfSynapses) {
     // synapse (bits, rings of counts and the lists of repeats take about 1.1).
     ASSERT_EQ(counted.synapses, listed.synapses);
     ASSERT_LT(counted.synapse_bytes, 1.5 * static_cast<double>(counted.synapses));
+    ASSERT_EQ(counted.projections.size(), 4u);
+    for (std::size_t k = 0; k < 4; ++k) {
+      EXPECT_EQ(counted.projections[k].storage, "bitmap") << k;
+      EXPECT_EQ(listed.projections[k].storage, "list") << k;
+      EXPECT_EQ(counted.projections[k].synapses, listed.projections[k].synapses) << k;
+    }
     expect_same_spikes(listed, counted, std::to_string(threads) + " threads, bitmaps against lists");
   }
 }

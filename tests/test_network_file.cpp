@@ -441,8 +441,8 @@ rate_bin = 5
   EXPECT_EQ(header, "population,neuron,t_ms");
   std::stringstream summary;
   summary << std::ifstream(fs::path(out) / "summary.json").rdbuf();
-  for (const char* key :
-       {"\"setup_s\"", "\"sim_s\"", "\"peak_rss_mb\"", "\"n_synapses\"", "\"bytes_per_synapse\""})
+  for (const char* key : {"\"setup_s\"", "\"sim_s\"", "\"peak_rss_mb\"", "\"n_synapses\"",
+                          "\"bytes_per_synapse\"", "\"storage\""})
     EXPECT_NE(summary.str().find(key), std::string::npos) << key;
   EXPECT_TRUE(fs::exists(fs::path(out) / "rates.csv"));
   // A run that records no rates into the same directory leaves none of the earlier run's.

@@ -177,6 +177,17 @@ struct StateTrace {
   std::vector<double> values;
 };
 
+// How one projection's synapses were stored.
+struct ProjectionResult {
+  std::string source, target;
+  std::uint64_t synapses = 0;
+  double bytes = 0;  // memory of its synapses as stored [bytes]
+  // "bitmap": a bit per (source, target) pair, the spikes counted per target (multapse repeats in a
+  // list); "counted list": targets listed by source, the spikes counted per target and step;
+  // "list": targets listed by source, each spike adding its weight to each target
+  std::string storage;
+};
+
 struct NetworkResult {
   std::vector<PopulationResult> populations;
   std::vector<StateTrace> traces;
@@ -185,9 +196,10 @@ struct NetworkResult {
   double duration = 0;  // [ms] steps x dt
   std::size_t threads = 1;
   std::uint64_t synapses = 0;
-  double synapse_bytes = 0;  // memory of the synapses as stored [bytes]
-  double setup_s = 0;        // wall time of building the network [s]
-  double sim_s = 0;          // wall time of simulating it [s]
+  double synapse_bytes = 0;                   // memory of the synapses as stored [bytes]
+  std::vector<ProjectionResult> projections;  // in the order of the description's
+  double setup_s = 0;                         // wall time of building the network [s]
+  double sim_s = 0;                           // wall time of simulating it [s]
 };
 
 // Builds the network and simulates it for `duration` on `threads` threads (0: as many as the

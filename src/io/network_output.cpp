@@ -110,6 +110,18 @@ nlohmann::json network_summary_json(const NetworkSpec& spec, const NetworkResult
   j["bytes_per_synapse"] = r.synapses > 0 ? finite_or_null(r.synapse_bytes / static_cast<double>(r.synapses))
                                           : nlohmann::json(nullptr);
   j["memory_estimate_mb"] = estimate_memory(spec).bytes / 1e6;
+  nlohmann::json projections = nlohmann::json::array();
+  for (const auto& q : r.projections) {
+    nlohmann::json entry;
+    entry["source"] = q.source;
+    entry["target"] = q.target;
+    entry["n_synapses"] = q.synapses;
+    entry["bytes_per_synapse"] =
+        q.synapses > 0 ? finite_or_null(q.bytes / static_cast<double>(q.synapses)) : nlohmann::json(nullptr);
+    entry["storage"] = q.storage;
+    projections.push_back(std::move(entry));
+  }
+  j["projections"] = std::move(projections);
   nlohmann::json populations = nlohmann::json::object();
   std::size_t neurons = 0;
   std::uint64_t spikes = 0;

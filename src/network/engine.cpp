@@ -821,9 +821,17 @@ void Engine::collect(NetworkResult& r) {
   r.steps = steps_;
   r.duration = static_cast<double>(steps_) * spec_.dt;
   r.threads = threads_;
-  for (const auto& j : projections_) {
-    r.synapses += j.connections.size() + j.short_targets.size() + j.bitmap_synapses;
-    r.synapse_bytes += j.bytes();
+  for (std::size_t k = 0; k < projections_.size(); ++k) {
+    const auto& j = projections_[k];
+    ProjectionResult out;
+    out.source = spec_.projections[k].source;
+    out.target = spec_.projections[k].target;
+    out.synapses = j.connections.size() + j.short_targets.size() + j.bitmap_synapses;
+    out.bytes = j.bytes();
+    out.storage = !j.bitmap.empty() ? "bitmap" : j.counts.size() > 0 ? "counted list" : "list";
+    r.synapses += out.synapses;
+    r.synapse_bytes += out.bytes;
+    r.projections.push_back(std::move(out));
   }
   for (std::size_t p = 0; p < populations_.size(); ++p) {
     PopulationResult out;

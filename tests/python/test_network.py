@@ -26,6 +26,11 @@ def test_run_network_equals_the_command_line(examples, lapicque_binary, tmp_path
     assert r.populations == ["E", "I"]
     assert r.size("E") == 3200
     assert r.summary["n_synapses"] > 0 and r.summary["sim_s"] > 0
+    projections = r.summary["projections"]
+    assert [(q["source"], q["target"]) for q in projections] == [("E", "E"), ("E", "I"), ("I", "E"), ("I", "I")]
+    assert sum(q["n_synapses"] for q in projections) == r.summary["n_synapses"]
+    # p = 0.02, 80 inputs a neuron: lists; counted where a channel has no other input (CUBA's kernel reads the counts)
+    assert all(q["storage"] in ("list", "counted list") and 2 <= q["bytes_per_synapse"] < 4.5 for q in projections)
     assert len(r.rate("E")) == len(r.rate_t) == 200  # 1 ms bins
 
 
