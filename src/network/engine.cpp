@@ -111,6 +111,22 @@ struct Projection {
   // above then hold only the repeats of multapses (target_bitmap.hpp).
   network::TargetBitmap bitmap;
   std::uint64_t bitmap_synapses = 0;
+  // Thread u's part of source s's list (of T threads), as offsets into the targets: its distinct
+  // targets [begin, repeats), then the repeats of multapses up to end.
+  struct Range {
+    std::uint64_t begin, repeats, end;
+  };
+  Range part(std::size_t s, std::size_t u, std::size_t T) const {
+    const std::uint64_t list = connections.offsets[s], list_end = connections.offsets[s + 1];
+    Range r{list, 0, list_end};
+    if (T > 1) {
+      const std::uint32_t* cut = splits.data() + s * (T - 1);
+      r.begin = u == 0 ? list : list + cut[u - 1];
+      r.end = u + 1 == T ? list_end : list + cut[u];
+    }
+    r.repeats = r.end - (repeats.empty() ? 0 : repeats[s * T + u]);
+    return r;
+  }
   double bytes() const {
     return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.bytes() +
                                bitmap.bytes() + connections.offsets.size() * 8 + weights.size() * 4 +
@@ -526,20 +542,12 @@ void Engine::build_projection(std::size_t k) {
 }
 
 // A counted projection with one pair in 16 or more connected goes over to a bitmap: it then takes
-// no more memory than the list of 16-bit targets, and its spikes are counted 256 targets at a
-// time. Only the repeats of multapses stay in the lists, by source and thread as before.
+// no more memory than the list of 16-bit targets, and its spikes are counted a vector of targets
+// at a time. Only the repeats of multapses stay in the lists, by source and thread as before.
 template <class Index>
 void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
   const std::size_t n_source = j.connections.offsets.size() - 1, T = threads_;
   const std::size_t n_target = populations_[j.target]->size();
-  const auto& offsets = j.connections.offsets;
-  // [begin, repeats, end) of source s's part for thread u, as offsets into `targets`
-  const auto part = [&](std::size_t s, std::size_t u) -> std::array<std::uint64_t, 3> {
-    const std::uint64_t list = offsets[s], list_end = offsets[s + 1];
-    const std::uint64_t begin = u == 0 ? list : list + j.splits[s * (T - 1) + u - 1];
-    const std::uint64_t end = u + 1 == T ? list_end : list + j.splits[s * (T - 1) + u];
-    return {begin, end - (j.repeats.empty() ? 0 : j.repeats[s * T + u]), end};
-  };
   std::uint64_t repeats = 0;
   for (const auto r : j.repeats) repeats += r;
   const std::uint64_t distinct = targets.size() - repeats;
@@ -550,7 +558,7 @@ void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
   std::vector<std::uint64_t> kept_offsets(n_source + 1, 0);
   for (std::size_t s = 0; s < n_source; ++s) {
     std::uint64_t kept = 0;
-    for (std::size_t u = 0; u < T; ++u) kept += part(s, u)[2] - part(s, u)[1];
+    for (std::size_t u = 0; u < T; ++u) kept += j.part(s, u, T).end - j.part(s, u, T).repeats;
     kept_offsets[s + 1] = kept_offsets[s] + kept;
   }
   std::vector<Index> kept(kept_offsets.back());
@@ -560,7 +568,7 @@ void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
   for (std::size_t s = 0; s < n_source; ++s) {
     std::uint64_t at = kept_offsets[s];
     for (std::size_t u = 0; u < T; ++u) {
-      const auto [begin, first_repeat, end] = part(s, u);
+      const auto [begin, first_repeat, end] = j.part(s, u, T);
       for (auto e = begin; e < first_repeat; ++e) bitmap.set(s, targets[e]);
       if (u > 0) splits[s * (T - 1) + u - 1] = static_cast<std::uint32_t>(at - kept_offsets[s]);
       Index* const part_begin = kept.data() + at;
@@ -667,19 +675,11 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
   auto& target = *populations_[j.target];
   const auto [own_begin, own_end] = own(j.target, t);
   if (own_begin >= own_end) return;
-  const auto* offsets = j.connections.offsets.data();
   // This thread's part of source s's targets, as offsets into `targets`.
   const std::size_t T = threads_;
   const auto part = [&](std::uint32_t s, std::uint32_t step) -> Part {
-    const std::uint64_t list = offsets[s], list_end = offsets[s + 1];
-    Part p{list, 0, list_end, step};
-    if (T > 1) {
-      const std::uint32_t* cut = j.splits.data() + static_cast<std::size_t>(s) * (T - 1);
-      p.begin = t == 0 ? list : list + cut[t - 1];
-      p.end = t + 1 == T ? list_end : list + cut[t];
-    }
-    p.repeats = p.end - (j.repeats.empty() ? 0 : j.repeats[static_cast<std::size_t>(s) * T + t]);
-    return p;
+    const auto r = j.part(s, t, T);
+    return {r.begin, r.repeats, r.end, step};
   };
   // The target lists lie anywhere in memory, and reading one waits for memory: every line of the
   // part `ahead` spikes on is asked for while this one's are delivered. The epoch's spikes are
@@ -707,6 +707,7 @@ void Engine::deliver(Projection& j, const Index* targets, std::size_t t, std::in
           j.counts.base(t, static_cast<std::size_t>((sent + j.delay) % static_cast<std::int64_t>(j.ring))),
           step_rows_[t]);
     }
+  if (j.connections.offsets.back() == 0) return;  // no list left (a bitmap without multapses)
   auto& parts = parts_[t];
   parts.clear();
   for (std::int64_t k = 0; k < steps; ++k)
