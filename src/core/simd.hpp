@@ -42,8 +42,10 @@ template <class Vector>
 #endif
 #if defined(__x86_64__) && defined(__AVX2__)
   if constexpr (Vector::size() == 4)
-    return Vector(
-        _mm256_cvtepi32_pd(_mm_cvtepu16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))));
+    // (Through floats, exact for 16-bit counts: vcvtdq2pd takes the AVX2 EPYC (Zen) longer than
+    // vcvtdq2ps and vcvtps2pd together; CUBA's kernel 8% faster, 2026-12-07.)
+    return Vector(_mm256_cvtps_pd(
+        _mm_cvtepi32_ps(_mm_cvtepu16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))))));
 #endif
   return Vector([&](auto lane) { return static_cast<double>(p[lane]); });
 }
@@ -236,6 +238,13 @@ template <std::size_t N>
 // lane, the mask went through memory at every vector, and the store cost the kernels).
 [[gnu::always_inline]] inline unsigned lane_bits(const DoubleMask& m) {
   return static_cast<unsigned>(m.__to_bitset().to_ulong());  // (libstdc++'s extension)
+}
+
+// Whether every lane of a mask is set, for the tests in the kernels' loops: one movemask and a
+// compare. (stdx::all_of compiles to vtestpd, slow on the AVX2 EPYC (Zen): a loop of CUBA's
+// kernel took 14% longer with it, 2026-12-07.)
+[[gnu::always_inline]] inline bool every_lane(const DoubleMask& m) {
+  return lane_bits(m) == (1u << DoubleMask::size()) - 1;
 }
 
 // The largest x that one_minus_exp_over_x_small() takes.

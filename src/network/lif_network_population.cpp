@@ -246,7 +246,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
           }
         }
         const Doubles x = step_over_C * G;
-        if (stdx::all_of(x >= 0.0 && x <= core::one_minus_exp_over_x_limit)) [[likely]] {
+        if (core::every_lane(x >= 0.0 && x <= core::one_minus_exp_over_x_limit)) [[likely]] {
           v[k] += (drive - x * v[k]) * core::one_minus_exp_over_x_small(x);
         } else {
           // (Clamped: a decay of 3e-308 makes V its limit as 0 would.)
@@ -280,10 +280,10 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
       stdx::where(Doubles(a.step) <= until, v[k]) = at(a.V_reset, i);
       // Not all below threshold: a spike, or a V no longer finite (NaN compares false, +inf
       // would spike). Both are rare, so the usual vector takes one comparison and one test
-      // (all_of: any_of the negation took a third operation); a separate multiply-add a vector
+      // (every_lane: any_of the negation took a third operation); a separate multiply-add a vector
       // to catch NaN cost CUBA's kernel 5%. (-inf, which stays below threshold, is left to the
       // caller's periodic scan.)
-      if (!stdx::all_of(v[k] < at(a.V_th, i))) [[unlikely]] {
+      if (!core::every_lane(v[k] < at(a.V_th, i))) [[unlikely]] {
         nonfinite = nonfinite || (v[k] - v[k] != 0.0);
         const DoubleMask fire = v[k] >= at(a.V_th, i);
         stdx::where(fire, v[k]) = at(a.V_reset, i);
