@@ -186,6 +186,48 @@ TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
   for (std::size_t k = 0; k < received.size(); ++k) EXPECT_NEAR(received[k].t, sent[k].t + 3.2, 1e-9);
 }
 
+// The refractory hold: from each spike at t_s, V is V_reset at every grid point up to t_s + t_ref
+// and the neuron does not fire, although its rest lies above threshold and a strong current keeps
+// arriving; the first step after the hold moves V again. Thirteen neurons (padding in the last
+// vector), rests alike or drawn (the kernels for like and unlike parameters), t_ref 0 to 2 ms.
+TEST(NetworkRefractory, HeldAtResetForExactlyTRefWhateverArrives) {
+  for (const double t_ref : {0.0, 0.1, 2.0}) {
+    for (const bool unlike : {false, true}) {
+      auto spec = one_synapse(SynapseKind::exp_current, 2.0, 400.0, 0.1, {});
+      for (double t = 1; t < 59; t += 0.3) spec.sources[0].times[0].push_back(t);
+      auto& pop = spec.populations[0];
+      pop.size = 13;
+      pop.neuron[2].second = unlike ? Distribution{Distribution::Kind::uniform, -45, -40}
+                                    : Distribution{Distribution::Kind::constant, -44, 0};
+      pop.neuron[3].second.a = -50;  // V_th
+      pop.neuron.push_back({"V_reset", {Distribution::Kind::constant, -65, 0}});
+      pop.neuron.push_back({"t_ref", {Distribution::Kind::constant, t_ref, 0}});
+      spec.record.state[0].neurons = {0, 5, 12};
+      const auto result = simulate(spec);
+      const auto& spikes = result.populations[0].spikes;
+      for (const auto& trace : result.traces) {
+        std::vector<double> fired;
+        for (const auto& s : spikes)
+          if (s.neuron == trace.neuron) fired.push_back(s.t);
+        ASSERT_GE(fired.size(), 5u) << "neuron " << trace.neuron;
+        const auto hold = static_cast<std::size_t>(std::lround(t_ref / 0.1));
+        for (std::size_t k = 0; k < fired.size(); ++k) {
+          const auto n = static_cast<std::size_t>(std::lround(fired[k] / 0.1));
+          for (std::size_t m = n; m <= n + hold && m < trace.values.size(); ++m)
+            ASSERT_EQ(trace.values[m], -65.0)
+                << "t_ref " << t_ref << ", neuron " << trace.neuron << ", t = " << m * 0.1;
+          if (n + hold + 1 < trace.values.size()) {
+            EXPECT_NE(trace.values[n + hold + 1], -65.0);
+          }
+          if (k + 1 < fired.size()) {
+            EXPECT_GT(fired[k + 1], fired[k] + t_ref + 0.05);
+          }
+        }
+      }
+    }
+  }
+}
+
 // A recorded synaptic current is its value at t_n, the input arriving at t_n included: w at the
 // arrival, then w e^{-u/tau_syn}; for time constants from a tenth of a step to 10,000 steps.
 TEST(NetworkRecording, SynapticCurrentAtEachGridPointIncludesWhatArrivesThere) {

@@ -133,10 +133,11 @@ namespace {
 // What one step of the kernel reads and writes.
 struct StepArrays {
   double* V;
-  double* held_until;  // the last step each neuron is held at V_reset (read-only but at spikes)
-  double* jumps;       // delta arrivals at t_{n+1}, or nullptr
-  const double* held;  // per-neuron external input, or nullptr
-  double smooth;       // external input shared by all neurons
+  double* held_until;  // the last step each neuron is held at V_reset (read and written at spikes)
+  std::vector<RefractoryHold>* holds;  // the share's neurons in their hold, and its last step
+  double* jumps;                       // delta arrivals at t_{n+1}, or nullptr
+  const double* input;                 // per-neuron external input, or nullptr
+  double smooth;                       // external input shared by all neurons
   Column E_L, V_th, V_reset, g_L, inverse_g_L, decay, step_over_C, hold_steps;
   const ChannelView* channels;  // (apart: copying max_channels views for every call cost COBA 2%)
   std::size_t count;            // channels in use (delta excluded)
@@ -220,7 +221,7 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
     for (std::size_t k = 0; k < K; ++k) {
       const std::size_t i = first + k * w;
       Doubles current = a.smooth;
-      if (In == Inputs::any && a.held != nullptr) current += Doubles(a.held + i, stdx::vector_aligned);
+      if (In == Inputs::any && a.input != nullptr) current += Doubles(a.input + i, stdx::vector_aligned);
       if constexpr (!Conductance) {
         const Doubles V_inf = at(a.E_L, i) + current * at(a.inverse_g_L, i);
         v[k] = V_inf + (v[k] - V_inf) * at(a.decay, i);
@@ -272,26 +273,24 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         v[k] += Doubles(a.jumps + i, stdx::vector_aligned);
         Doubles(0.0).copy_to(a.jumps + i, stdx::vector_aligned);
       }
-      // The end of the hold is written only at a spike: a step writes V and nothing else of the
-      // neuron's own state (the network kernels are bound by the bytes they move).
-      // Held neurons stay at V_reset, which lies below V_th (the model checks it): so the
-      // threshold, compared after the hold, finds no held neuron.
-      const Doubles until(a.held_until + i, stdx::vector_aligned);
-      stdx::where(Doubles(a.step) <= until, v[k]) = at(a.V_reset, i);
-      // Not all below threshold: a spike, or a V no longer finite (NaN compares false, +inf
-      // would spike). Both are rare, so the usual vector takes one comparison and one test
-      // (every_lane: any_of the negation took a third operation); a separate multiply-add a vector
-      // to catch NaN cost CUBA's kernel 5%. (-inf, which stays below threshold, is left to the
-      // caller's periodic scan.)
+      // Not all below threshold: a spike, a neuron in its hold, or a V no longer finite (NaN
+      // compares false, +inf would spike). All are rare, so the usual vector takes one comparison
+      // and one test (every_lane: any_of the negation took a third operation), and reads nothing of
+      // the hold: held neurons are set to V_reset after the pass, from the share's list
+      // (hold_after_pass). A separate multiply-add a vector to catch NaN cost CUBA's kernel 5%.
+      // (-inf, which stays below threshold, is left to the caller's periodic scan.)
       if (!core::every_lane(v[k] < at(a.V_th, i))) [[unlikely]] {
         nonfinite = nonfinite || (v[k] - v[k] != 0.0);
-        const DoubleMask fire = v[k] >= at(a.V_th, i);
+        const Doubles until(a.held_until + i, stdx::vector_aligned);
+        const DoubleMask fire = v[k] >= at(a.V_th, i) && Doubles(a.step) > until;
         stdx::where(fire, v[k]) = at(a.V_reset, i);
         Doubles next = until;
         stdx::where(fire, next) = a.step + at(a.hold_steps, i);
         next.copy_to(a.held_until + i, stdx::vector_aligned);
         for (unsigned lanes = core::lane_bits(fire); lanes != 0; lanes &= lanes - 1) {
-          const std::size_t neuron = i + static_cast<std::size_t>(std::countr_zero(lanes));
+          const auto lane = std::countr_zero(lanes);
+          const std::size_t neuron = i + static_cast<std::size_t>(lane);
+          a.holds->push_back({static_cast<std::uint32_t>(neuron), static_cast<std::int64_t>(next[lane])});
           if (neuron < a.size) spikes.push_back({static_cast<std::uint32_t>(neuron), a.t_spike});
         }
       }
@@ -329,7 +328,7 @@ Kernel kernel_for_count(std::size_t count) {
 // Which inputs the arrays hold (pointers set or not) picks the kernel's Inputs.
 template <bool Conductance, bool Uniform>
 Kernel kernel_for(const StepArrays& a) {
-  bool rows = a.held == nullptr && a.jumps == nullptr, counts = rows;
+  bool rows = a.input == nullptr && a.jumps == nullptr, counts = rows;
   for (std::size_t c = 0; c < a.count; ++c) {
     rows = rows && a.channels[c].x == nullptr && a.channels[c].counted == nullptr;
     counts = counts && a.channels[c].x == nullptr && a.channels[c].counted != nullptr;
@@ -351,6 +350,7 @@ struct alignas(core::cache_line) LifNetworkPopulation::KernelCall {
   StepArrays arrays{};
   std::array<ChannelView, max_channels> channels{};
   std::array<std::size_t, max_channels> channel_of{};  // the population's channel of each view
+  std::vector<RefractoryHold> holds;  // the share's neurons in their hold (kept through prepare)
 };
 
 LifNetworkPopulation::~LifNetworkPopulation() = default;
@@ -359,7 +359,8 @@ void LifNetworkPopulation::prepare(KernelCall& call, std::size_t t) {
   StepArrays& a = call.arrays;
   a.count = 0;
   a.channels = call.channels.data();
-  a.held = has_held_input() ? held_.base(t) : nullptr;
+  a.input = has_held_input() ? held_.base(t) : nullptr;
+  a.holds = &call.holds;
   bool uniform = true;
   for (const auto* p : {&E_L_, &V_th_, &V_reset_, &g_L_, &inverse_g_L_, &decay_, &step_over_C_, &hold_steps_})
     uniform = uniform && p->uniform();
@@ -406,7 +407,7 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
   if (!call.ready) prepare(call, t);
   StepArrays& a = call.arrays;
   a.smooth = external_input(begin, end, n);
-  a.held = has_held_input() ? held_.base(t) : nullptr;  // (re-read: set_current_input reallocates it)
+  a.input = has_held_input() ? held_.base(t) : nullptr;  // (re-read: set_current_input reallocates it)
   for (std::size_t k = 0; k < a.count; ++k) {
     const std::size_t c = call.channel_of[k];
     ChannelView& view = call.channels[k];
@@ -419,6 +420,7 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
   a.t_spike = grid_time(n + 1, dt_);
   a.step = static_cast<double>(n);
   const DoubleMask bad = call.kernel(a, begin, end, spikes);
+  hold_after_pass(call.holds, begin, end, n);
   // The kernel finds NaN and +inf as they appear; -inf stays below threshold, never spikes and so
   // is never reset: a scan every few steps finds it.
   constexpr std::int64_t scan_every = 32;
@@ -435,6 +437,29 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
         fmt::format("population {}: V_m became infinite or NaN by t = {} ms (neurons "
                     "{} to {}); check the weights and inputs (or use a smaller dt)",
                     name_, a.t_spike, begin, std::min(end, size_) - 1));
+}
+
+// The kernel moves every neuron's V, held or not: those in their hold (the few that fired in the
+// last t_ref; padding too, held alike) go back to V_reset here, and leave the list at their
+// hold's last step. A neuron that fired at this step is in the list already, at V_reset. The
+// list carries each hold's end, so that this pass reads nothing but the list.
+void LifNetworkPopulation::hold_after_pass(std::vector<RefractoryHold>& holds, std::size_t begin,
+                                           std::size_t end, std::int64_t n) {
+  double* V = V_.base(share_of(begin));  // (indexed by neuron, as the kernel's arrays)
+  for (std::size_t k = 0; k < holds.size();) {
+    const RefractoryHold hold = holds[k];
+    if (hold.neuron < begin || hold.neuron >= end) {
+      ++k;
+      continue;
+    }
+    V[hold.neuron] = V_reset_[hold.neuron];
+    if (hold.until > n) {
+      ++k;
+    } else {
+      holds[k] = holds.back();
+      holds.pop_back();
+    }
+  }
 }
 
 bool LifNetworkPopulation::can_read_counts(std::size_t c) const {

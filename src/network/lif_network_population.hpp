@@ -16,6 +16,12 @@
 
 namespace lapicque::network {
 
+// A neuron in its refractory hold, and the hold's last step.
+struct RefractoryHold {
+  std::uint32_t neuron;
+  std::int64_t until;
+};
+
 class LifNetworkPopulation final : public NetworkPopulation {
  public:
   // `params` holds one entry (every neuron alike) or one per neuron.
@@ -48,6 +54,8 @@ class LifNetworkPopulation final : public NetworkPopulation {
   struct KernelCall;                   // a share's kernel and its arguments (see the .cpp)
   std::vector<KernelCall> calls_;      // [share]
   void prepare(KernelCall& call, std::size_t t);
+  void hold_after_pass(std::vector<RefractoryHold>& holds, std::size_t begin, std::size_t end,
+                       std::int64_t n);
 };
 
 }  // namespace lapicque::network
