@@ -188,7 +188,7 @@ TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
 
 // The refractory hold: from each spike at t_s, V is V_reset at every grid point up to t_s + t_ref
 // and the neuron does not fire, although its rest lies above threshold and a strong current keeps
-// arriving; the first step after the hold moves V again. Thirteen neurons (padding in the last
+// arriving; the first step after the hold moves V on from V_reset. Thirteen neurons (padding in the last
 // vector), rests alike or drawn (the kernels for like and unlike parameters), t_ref 0 to 2 ms.
 TEST(NetworkRefractory, HeldAtResetForExactlyTRefWhateverArrives) {
   for (const double t_ref : {0.0, 0.1, 2.0}) {
@@ -216,8 +216,9 @@ TEST(NetworkRefractory, HeldAtResetForExactlyTRefWhateverArrives) {
           for (std::size_t m = n; m <= n + hold && m < trace.values.size(); ++m)
             ASSERT_EQ(trace.values[m], -65.0)
                 << "t_ref " << t_ref << ", neuron " << trace.neuron << ", t = " << m * 0.1;
-          if (n + hold + 1 < trace.values.size()) {
-            EXPECT_NE(trace.values[n + hold + 1], -65.0);
+          if (n + hold + 1 < trace.values.size()) {  // one step on from V_reset: 0.2-1.4 mV up
+            EXPECT_GT(trace.values[n + hold + 1], -65.0);
+            EXPECT_LT(trace.values[n + hold + 1], -63.0);
           }
           if (k + 1 < fired.size()) {
             EXPECT_GT(fired[k + 1], fired[k] + t_ref + 0.05);

@@ -130,14 +130,19 @@ struct ChannelView {
 
 namespace {
 
+// Where a neuron's V waits out its hold (see the kernel's threshold): far enough below any
+// threshold that the usual inputs of a hold do not bring it back; finite, for the checks of V.
+constexpr double parked_V = -1e9;  // [mV]
+
 // What one step of the kernel reads and writes.
 struct StepArrays {
   double* V;
   double* held_until;  // the last step each neuron is held at V_reset (read and written at spikes)
-  std::vector<RefractoryHold>* holds;  // the share's neurons in their hold, and its last step
-  double* jumps;                       // delta arrivals at t_{n+1}, or nullptr
-  const double* input;                 // per-neuron external input, or nullptr
-  double smooth;                       // external input shared by all neurons
+  std::vector<std::uint32_t>* hold_ends;  // [last step of the hold % hold_ring]: the share's neurons
+  std::size_t hold_ring;                  // 1 + the longest hold, in steps
+  double* jumps;                          // delta arrivals at t_{n+1}, or nullptr
+  const double* input;                    // per-neuron external input, or nullptr
+  double smooth;                          // external input shared by all neurons
   Column E_L, V_th, V_reset, g_L, inverse_g_L, decay, step_over_C, hold_steps;
   const ChannelView* channels;  // (apart: copying max_channels views for every call cost COBA 2%)
   std::size_t count;            // channels in use (delta excluded)
@@ -273,24 +278,31 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         v[k] += Doubles(a.jumps + i, stdx::vector_aligned);
         Doubles(0.0).copy_to(a.jumps + i, stdx::vector_aligned);
       }
-      // Not all below threshold: a spike, a neuron in its hold, or a V no longer finite (NaN
-      // compares false, +inf would spike). All are rare, so the usual vector takes one comparison
-      // and one test (every_lane: any_of the negation took a third operation), and reads nothing of
-      // the hold: held neurons are set to V_reset after the pass, from the share's list
-      // (hold_after_pass). A separate multiply-add a vector to catch NaN cost CUBA's kernel 5%.
-      // (-inf, which stays below threshold, is left to the caller's periodic scan.)
+      // Not all below threshold: a spike, a V no longer finite (NaN compares false, +inf would
+      // spike), or a neuron in its hold whose V went past threshold. All are rare, so the usual
+      // vector takes one comparison and one test (every_lane: any_of the negation took a third
+      // operation) and reads nothing of the hold. A held neuron's V is not used while it lasts:
+      // value() reports V_reset, and end_holds() sets V_reset at its last step, so that the
+      // neuron starts again from there. Till then it is parked far below threshold, so as not to
+      // come here at every step (left at V_reset, COBA's crossed it: 1.22x the time), and the
+      // threshold below masks it if it does. (Reading the end of the hold at every vector, or
+      // setting V_reset at every step of the hold, each cost CUBA 4-5%.) A
+      // separate multiply-add a vector to catch NaN cost CUBA's kernel 5%. (-inf, which stays
+      // below threshold, is left to the caller's periodic scan.)
       if (!core::every_lane(v[k] < at(a.V_th, i))) [[unlikely]] {
         nonfinite = nonfinite || (v[k] - v[k] != 0.0);
         const Doubles until(a.held_until + i, stdx::vector_aligned);
         const DoubleMask fire = v[k] >= at(a.V_th, i) && Doubles(a.step) > until;
-        stdx::where(fire, v[k]) = at(a.V_reset, i);
+        stdx::where(fire, v[k]) = parked_V;
         Doubles next = until;
         stdx::where(fire, next) = a.step + at(a.hold_steps, i);
         next.copy_to(a.held_until + i, stdx::vector_aligned);
         for (unsigned lanes = core::lane_bits(fire); lanes != 0; lanes &= lanes - 1) {
           const auto lane = std::countr_zero(lanes);
           const std::size_t neuron = i + static_cast<std::size_t>(lane);
-          a.holds->push_back({static_cast<std::uint32_t>(neuron), static_cast<std::int64_t>(next[lane])});
+          // (padding too: held alike)
+          a.hold_ends[static_cast<std::size_t>(next[lane]) % a.hold_ring].push_back(
+              static_cast<std::uint32_t>(neuron));
           if (neuron < a.size) spikes.push_back({static_cast<std::uint32_t>(neuron), a.t_spike});
         }
       }
@@ -350,7 +362,7 @@ struct alignas(core::cache_line) LifNetworkPopulation::KernelCall {
   StepArrays arrays{};
   std::array<ChannelView, max_channels> channels{};
   std::array<std::size_t, max_channels> channel_of{};  // the population's channel of each view
-  std::vector<RefractoryHold> holds;  // the share's neurons in their hold (kept through prepare)
+  std::vector<std::vector<std::uint32_t>> hold_ends;   // see StepArrays (kept through prepare)
 };
 
 LifNetworkPopulation::~LifNetworkPopulation() = default;
@@ -360,7 +372,13 @@ void LifNetworkPopulation::prepare(KernelCall& call, std::size_t t) {
   a.count = 0;
   a.channels = call.channels.data();
   a.input = has_held_input() ? held_.base(t) : nullptr;
-  a.holds = &call.holds;
+  if (call.hold_ends.empty()) {  // (once: the holds in them go on through a new prepare)
+    double longest_hold = hold_steps_.value;
+    for (const double h : hold_steps_.values) longest_hold = std::max(longest_hold, h);
+    call.hold_ends.resize(1 + static_cast<std::size_t>(longest_hold));
+  }
+  a.hold_ends = call.hold_ends.data();
+  a.hold_ring = call.hold_ends.size();
   bool uniform = true;
   for (const auto* p : {&E_L_, &V_th_, &V_reset_, &g_L_, &inverse_g_L_, &decay_, &step_over_C_, &hold_steps_})
     uniform = uniform && p->uniform();
@@ -420,7 +438,7 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
   a.t_spike = grid_time(n + 1, dt_);
   a.step = static_cast<double>(n);
   const DoubleMask bad = call.kernel(a, begin, end, spikes);
-  hold_after_pass(call.holds, begin, end, n);
+  end_holds(call.hold_ends[static_cast<std::size_t>(n) % call.hold_ends.size()], begin, end);
   // The kernel finds NaN and +inf as they appear; -inf stays below threshold, never spikes and so
   // is never reset: a scan every few steps finds it.
   constexpr std::int64_t scan_every = 32;
@@ -439,25 +457,17 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
                     name_, a.t_spike, begin, std::min(end, size_) - 1));
 }
 
-// The kernel moves every neuron's V, held or not: those in their hold (the few that fired in the
-// last t_ref; padding too, held alike) go back to V_reset here, and leave the list at their
-// hold's last step. A neuron that fired at this step is in the list already, at V_reset. The
-// list carries each hold's end, so that this pass reads nothing but the list.
-void LifNetworkPopulation::hold_after_pass(std::vector<RefractoryHold>& holds, std::size_t begin,
-                                           std::size_t end, std::int64_t n) {
+// The neurons whose hold ends at this step start again from V_reset (see the kernel).
+void LifNetworkPopulation::end_holds(std::vector<std::uint32_t>& ending, std::size_t begin, std::size_t end) {
   double* V = V_.base(share_of(begin));  // (indexed by neuron, as the kernel's arrays)
-  for (std::size_t k = 0; k < holds.size();) {
-    const RefractoryHold hold = holds[k];
-    if (hold.neuron < begin || hold.neuron >= end) {
-      ++k;
-      continue;
-    }
-    V[hold.neuron] = V_reset_[hold.neuron];
-    if (hold.until > n) {
+  for (std::size_t k = 0; k < ending.size();) {
+    const std::uint32_t i = ending[k];
+    if (i < begin || i >= end) {
       ++k;
     } else {
-      holds[k] = holds.back();
-      holds.pop_back();
+      V[i] = V_reset_[i];
+      ending[k] = ending.back();
+      ending.pop_back();
     }
   }
 }
@@ -492,7 +502,8 @@ bool LifNetworkPopulation::reads_on_arrival(std::size_t c) const {
 }
 
 double LifNetworkPopulation::value(std::size_t variable, std::size_t neuron, std::int64_t n) const {
-  if (variable == 0) return V_.at(neuron);
+  if (variable == 0)  // (t_n follows step n - 1: held if it fired then or its hold goes on)
+    return n > 0 && held_until_.at(neuron) >= static_cast<double>(n - 1) ? V_reset_[neuron] : V_.at(neuron);
   // Channel k's value at t_n: what step n - 1 left, plus the exponential channel's input
   // arriving at t_n, which step n adds first (an alpha channel's goes into its drive x).
   std::size_t c = 0;

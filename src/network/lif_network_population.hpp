@@ -16,12 +16,6 @@
 
 namespace lapicque::network {
 
-// A neuron in its refractory hold, and the hold's last step.
-struct RefractoryHold {
-  std::uint32_t neuron;
-  std::int64_t until;
-};
-
 class LifNetworkPopulation final : public NetworkPopulation {
  public:
   // `params` holds one entry (every neuron alike) or one per neuron.
@@ -39,7 +33,7 @@ class LifNetworkPopulation final : public NetworkPopulation {
   double value(std::size_t variable, std::size_t neuron, std::int64_t n) const override;
 
  private:
-  ShardedArray<double> V_;           // [mV]
+  ShardedArray<double> V_;           // [mV] (in a hold: not read, reported as V_reset)
   ShardedArray<double> held_until_;  // the last step of the hold, -1 before any spike
   PerNeuron E_L_, V_th_, V_reset_, g_L_, inverse_g_L_, decay_, step_over_C_, hold_steps_;
   PerNeuron tau_m_, C_m_;
@@ -54,8 +48,7 @@ class LifNetworkPopulation final : public NetworkPopulation {
   struct KernelCall;                   // a share's kernel and its arguments (see the .cpp)
   std::vector<KernelCall> calls_;      // [share]
   void prepare(KernelCall& call, std::size_t t);
-  void hold_after_pass(std::vector<RefractoryHold>& holds, std::size_t begin, std::size_t end,
-                       std::int64_t n);
+  void end_holds(std::vector<std::uint32_t>& ending, std::size_t begin, std::size_t end);
 };
 
 }  // namespace lapicque::network
