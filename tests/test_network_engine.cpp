@@ -188,12 +188,18 @@ TEST(NetworkDelay, SpikeOfANeuronReachesItsTargetAfterTheDelay) {
 
 // The refractory hold: from each spike at t_s, V is V_reset at every grid point up to t_s + t_ref
 // and the neuron does not fire, although its rest lies above threshold and a strong current keeps
-// arriving; the first step after the hold moves V on from V_reset. Thirteen neurons (padding in the last
-// vector), rests alike or drawn (the kernels for like and unlike parameters), t_ref 0 to 2 ms.
+// arriving; the first step after the hold moves V on from V_reset. Thirteen neurons (padding in
+// the last vector), rests alike or drawn (the kernels for like and unlike parameters), t_ref from 0
+// to 110 ms (1,100 steps: longer than the engine's ring of holds' ends, 1,024 steps).
 TEST(NetworkRefractory, HeldAtResetForExactlyTRefWhateverArrives) {
-  for (const double t_ref : {0.0, 0.1, 2.0}) {
+  struct Case {
+    double t_ref, duration;  // [ms]
+    std::size_t spikes;      // at least, for each neuron
+  };
+  for (const Case c : {Case{0.0, 60, 5}, Case{0.1, 60, 5}, Case{2.0, 60, 5}, Case{110.0, 600, 4}}) {
     for (const bool unlike : {false, true}) {
       auto spec = one_synapse(SynapseKind::exp_current, 2.0, 400.0, 0.1, {});
+      spec.duration = c.duration;
       for (double t = 1; t < 59; t += 0.3) spec.sources[0].times[0].push_back(t);
       auto& pop = spec.populations[0];
       pop.size = 13;
@@ -201,7 +207,7 @@ TEST(NetworkRefractory, HeldAtResetForExactlyTRefWhateverArrives) {
                                     : Distribution{Distribution::Kind::constant, -44, 0};
       pop.neuron[3].second.a = -50;  // V_th
       pop.neuron.push_back({"V_reset", {Distribution::Kind::constant, -65, 0}});
-      pop.neuron.push_back({"t_ref", {Distribution::Kind::constant, t_ref, 0}});
+      pop.neuron.push_back({"t_ref", {Distribution::Kind::constant, c.t_ref, 0}});
       spec.record.state[0].neurons = {0, 5, 12};
       const auto result = simulate(spec);
       const auto& spikes = result.populations[0].spikes;
@@ -209,19 +215,19 @@ TEST(NetworkRefractory, HeldAtResetForExactlyTRefWhateverArrives) {
         std::vector<double> fired;
         for (const auto& s : spikes)
           if (s.neuron == trace.neuron) fired.push_back(s.t);
-        ASSERT_GE(fired.size(), 5u) << "neuron " << trace.neuron;
-        const auto hold = static_cast<std::size_t>(std::lround(t_ref / 0.1));
+        ASSERT_GE(fired.size(), c.spikes) << "t_ref " << c.t_ref << ", neuron " << trace.neuron;
+        const auto hold = static_cast<std::size_t>(std::lround(c.t_ref / 0.1));
         for (std::size_t k = 0; k < fired.size(); ++k) {
           const auto n = static_cast<std::size_t>(std::lround(fired[k] / 0.1));
           for (std::size_t m = n; m <= n + hold && m < trace.values.size(); ++m)
             ASSERT_EQ(trace.values[m], -65.0)
-                << "t_ref " << t_ref << ", neuron " << trace.neuron << ", t = " << m * 0.1;
+                << "t_ref " << c.t_ref << ", neuron " << trace.neuron << ", t = " << m * 0.1;
           if (n + hold + 1 < trace.values.size()) {  // one step on from V_reset: 0.2-1.4 mV up
             EXPECT_GT(trace.values[n + hold + 1], -65.0);
             EXPECT_LT(trace.values[n + hold + 1], -63.0);
           }
           if (k + 1 < fired.size()) {
-            EXPECT_GT(fired[k + 1], fired[k] + t_ref + 0.05);
+            EXPECT_GT(fired[k + 1], fired[k] + c.t_ref + 0.05);
           }
         }
       }

@@ -134,12 +134,17 @@ namespace {
 // threshold that the usual inputs of a hold do not bring it back; finite, for the checks of V.
 constexpr double parked_V = -1e9;  // [mV]
 
+// The buckets of the holds' last steps, one a step up to this many: a hold longer waits in its
+// bucket through a turn or more of the ring (end_holds checks the step), and the ring's memory
+// stays small whatever t_ref / dt.
+constexpr std::size_t max_hold_ring = 1024;
+
 // What one step of the kernel reads and writes.
 struct StepArrays {
   double* V;
-  double* held_until;  // the last step each neuron is held at V_reset (read and written at spikes)
+  double* held_until;  // the last step of each neuron's hold (read past threshold, written at spikes)
   std::vector<std::uint32_t>* hold_ends;  // [last step of the hold % hold_ring]: the share's neurons
-  std::size_t hold_ring;                  // 1 + the longest hold, in steps
+  std::size_t hold_ring;                  // buckets: 1 + the longest hold in steps, at most max_hold_ring
   double* jumps;                          // delta arrivals at t_{n+1}, or nullptr
   const double* input;                    // per-neuron external input, or nullptr
   double smooth;                          // external input shared by all neurons
@@ -279,16 +284,16 @@ DoubleMask lif_step(const StepArrays& arrays, std::size_t begin, std::size_t end
         Doubles(0.0).copy_to(a.jumps + i, stdx::vector_aligned);
       }
       // Not all below threshold: a spike, a V no longer finite (NaN compares false, +inf would
-      // spike), or a neuron in its hold whose V went past threshold. All are rare, so the usual
-      // vector takes one comparison and one test (every_lane: any_of the negation took a third
-      // operation) and reads nothing of the hold. A held neuron's V is not used while it lasts:
-      // value() reports V_reset, and end_holds() sets V_reset at its last step, so that the
-      // neuron starts again from there. Till then it is parked far below threshold, so as not to
-      // come here at every step (left at V_reset, COBA's crossed it: 1.22x the time), and the
-      // threshold below masks it if it does. (Reading the end of the hold at every vector, or
-      // setting V_reset at every step of the hold, each cost CUBA 4-5%.) A
-      // separate multiply-add a vector to catch NaN cost CUBA's kernel 5%. (-inf, which stays
-      // below threshold, is left to the caller's periodic scan.)
+      // spike), or a held neuron past threshold. All are rare, so the usual vector takes one
+      // comparison and one test (every_lane: any_of the negation took a third operation) and
+      // reads nothing of the hold. (A separate multiply-add a vector to catch NaN cost CUBA's
+      // kernel 5%; -inf, which stays below threshold, is left to the caller's periodic scan.)
+      // A held neuron's V is not used while the hold lasts: value() reports V_reset, and
+      // end_holds() sets V_reset at its last step, for the neuron to start again from there.
+      // Till then V is parked far below threshold, so as not to come here at every step (left
+      // at V_reset, COBA's crossed it: 1.22x the time); the mask below catches it if it does.
+      // (Reading the end of the hold at every vector, or setting V_reset at every step of the
+      // hold, each cost CUBA 4-5%.)
       if (!core::every_lane(v[k] < at(a.V_th, i))) [[unlikely]] {
         nonfinite = nonfinite || (v[k] - v[k] != 0.0);
         const Doubles until(a.held_until + i, stdx::vector_aligned);
@@ -375,7 +380,7 @@ void LifNetworkPopulation::prepare(KernelCall& call, std::size_t t) {
   if (call.hold_ends.empty()) {  // (once: the holds in them go on through a new prepare)
     double longest_hold = hold_steps_.value;
     for (const double h : hold_steps_.values) longest_hold = std::max(longest_hold, h);
-    call.hold_ends.resize(1 + static_cast<std::size_t>(longest_hold));
+    call.hold_ends.resize(std::min(max_hold_ring, 1 + static_cast<std::size_t>(longest_hold)));
   }
   a.hold_ends = call.hold_ends.data();
   a.hold_ring = call.hold_ends.size();
@@ -438,7 +443,7 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
   a.t_spike = grid_time(n + 1, dt_);
   a.step = static_cast<double>(n);
   const DoubleMask bad = call.kernel(a, begin, end, spikes);
-  end_holds(call.hold_ends[static_cast<std::size_t>(n) % call.hold_ends.size()], begin, end);
+  end_holds(call.hold_ends[static_cast<std::size_t>(n) % call.hold_ends.size()], begin, end, n);
   // The kernel finds NaN and +inf as they appear; -inf stays below threshold, never spikes and so
   // is never reset: a scan every few steps finds it.
   constexpr std::int64_t scan_every = 32;
@@ -457,12 +462,15 @@ void LifNetworkPopulation::step(std::size_t begin, std::size_t end, std::int64_t
                     name_, a.t_spike, begin, std::min(end, size_) - 1));
 }
 
-// The neurons whose hold ends at this step start again from V_reset (see the kernel).
-void LifNetworkPopulation::end_holds(std::vector<std::uint32_t>& ending, std::size_t begin, std::size_t end) {
+// The neurons whose hold ends at step n start again from V_reset (see the kernel). `ending` is
+// the bucket of n: it also holds the neurons of longer holds that end a turn of the ring later.
+void LifNetworkPopulation::end_holds(std::vector<std::uint32_t>& ending, std::size_t begin, std::size_t end,
+                                     std::int64_t n) {
   double* V = V_.base(share_of(begin));  // (indexed by neuron, as the kernel's arrays)
+  const double* until = held_until_.base(share_of(begin));
   for (std::size_t k = 0; k < ending.size();) {
     const std::uint32_t i = ending[k];
-    if (i < begin || i >= end) {
+    if (i < begin || i >= end || until[i] > static_cast<double>(n)) {
       ++k;
     } else {
       V[i] = V_reset_[i];

@@ -48,7 +48,7 @@ class LifNetworkPopulation final : public NetworkPopulation {
   struct KernelCall;                   // a share's kernel and its arguments (see the .cpp)
   std::vector<KernelCall> calls_;      // [share]
   void prepare(KernelCall& call, std::size_t t);
-  void end_holds(std::vector<std::uint32_t>& ending, std::size_t begin, std::size_t end);
+  void end_holds(std::vector<std::uint32_t>& ending, std::size_t begin, std::size_t end, std::int64_t n);
 };
 
 }  // namespace lapicque::network
