@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <span>
 #include <unordered_set>
 #include <utility>
 
 #include "core/counter_rng.hpp"
+#include "core/huge_pages.hpp"
 #include "lapicque/error.hpp"
 #include "lapicque/parameters.hpp"
 
@@ -67,17 +69,20 @@ void draw_partners(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, 
       if (v >= self) ++v;
 }
 
-// Sources of each target -> targets of each source (each list in increasing target order).
-Connections by_source(const std::vector<std::vector<std::uint32_t>>& sources_of, std::size_t n_source) {
+// Sources of each target -> targets of each source (each list in increasing target order);
+// sources_of(t) is a range of target t's sources.
+template <class SourcesOf>
+Connections by_source(std::size_t n_target, std::size_t n_source, SourcesOf&& sources_of) {
   Connections c;
   c.offsets.assign(n_source + 1, 0);
-  for (const auto& sources : sources_of)
-    for (auto s : sources) ++c.offsets[s + 1];
+  for (std::size_t t = 0; t < n_target; ++t)
+    for (auto s : sources_of(t)) ++c.offsets[s + 1];
   for (std::size_t s = 0; s < n_source; ++s) c.offsets[s + 1] += c.offsets[s];
+  core::reserve_huge(c.targets, c.offsets[n_source]);
   c.targets.resize(c.offsets[n_source]);
   std::vector<std::uint64_t> next(c.offsets.begin(), c.offsets.end() - 1);
-  for (std::size_t t = 0; t < sources_of.size(); ++t)
-    for (auto s : sources_of[t]) c.targets[next[s]++] = static_cast<std::uint32_t>(t);
+  for (std::size_t t = 0; t < n_target; ++t)
+    for (auto s : sources_of(t)) c.targets[next[s]++] = static_cast<std::uint32_t>(t);
   return c;
 }
 
@@ -295,6 +300,29 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
     for (auto& list : targets_of) c.targets.insert(c.targets.end(), list.begin(), list.end());
     return c;
   }
+  if (r.rule == Rule::fixed_indegree) {
+    // Every target's sources side by side in one array (large: Brunel's 12.5 million; see
+    // core/huge_pages.hpp), drawn target by target.
+    const std::uint64_t k = r.number;
+    std::vector<std::uint32_t> drawn;
+    core::reserve_huge(drawn, n_target * k);
+    drawn.resize(n_target * k);
+#pragma omp parallel
+    {
+      std::vector<char> marks(r.multapses ? 0 : n_source, 0);
+      std::vector<std::uint32_t> sources;
+#pragma omp for schedule(dynamic, 64)
+      for (std::size_t t = 0; t < n_target; ++t) {
+        core::CounterRng rng(seed, projection, t, per_target);
+        draw_partners(rng, n_source, k, r.multapses, skip_self, static_cast<std::uint32_t>(t), false, marks,
+                      sources);
+        std::copy(sources.begin(), sources.end(), drawn.begin() + static_cast<std::ptrdiff_t>(t * k));
+      }
+    }
+    return by_source(n_target, n_source, [&](std::size_t t) {
+      return std::span<const std::uint32_t>(drawn.data() + t * k, k);  // (check_rule: k can be drawn)
+    });
+  }
   // The rules that draw each target's sources.
   std::vector<std::vector<std::uint32_t>> sources_of(n_target);
 #pragma omp parallel
@@ -337,7 +365,7 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
       }
     }
   }
-  return by_source(sources_of, n_source);
+  return by_source(n_target, n_source, [&](std::size_t t) { return std::span(sources_of[t]); });
 }
 
 }  // namespace lapicque::network

@@ -24,6 +24,7 @@
 #include <fstream>
 #include <limits>
 
+#include "core/huge_pages.hpp"
 #include "core/line_aligned_vector.hpp"
 #include "core/simd.hpp"
 #include "core/thread_pinning.hpp"
@@ -534,6 +535,7 @@ void Engine::build_projection(std::size_t k) {
   }
   // Half the bytes to read per spike where the target population allows it.
   if (populations_[j.target]->size() <= 65536) {
+    core::reserve_huge(j.short_targets, c.targets.size());
     j.short_targets.assign(c.targets.begin(), c.targets.end());
     std::vector<std::uint32_t>().swap(j.connections.targets);
     std::vector<std::uint64_t>().swap(j.connections.order);

@@ -9,6 +9,8 @@
 #include <bit>
 #include <cstring>
 
+#include "core/huge_pages.hpp"
+
 namespace lapicque::network {
 
 namespace {
@@ -171,6 +173,7 @@ TargetBitmap::TargetBitmap(std::size_t sources, std::size_t targets)
   const std::size_t words = sources_ * words_;
   bits_.reset(
       static_cast<std::uint64_t*>(::operator new[](words * sizeof(std::uint64_t), std::align_val_t{64})));
+  core::advise_huge_pages(bits_.get(), words * sizeof(std::uint64_t));
   std::fill(bits_.get(), bits_.get() + words, std::uint64_t{0});
 }
 
