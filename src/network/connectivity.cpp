@@ -3,10 +3,12 @@
 #include "network/connectivity.hpp"
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 #include <span>
 #include <unordered_set>
 #include <utility>
@@ -70,19 +72,43 @@ void draw_partners(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, 
 }
 
 // Sources of each target -> targets of each source (each list in increasing target order);
-// sources_of(t) is a range of target t's sources.
+// sources_of(t) is a range of target t's sources. In parallel over ranges of targets: each thread
+// counts its targets' synapses per source, and the counts of the threads before it tell where in
+// each source's list its own go (the synapses of one source land in target order, as in one pass).
 template <class SourcesOf>
 Connections by_source(std::size_t n_target, std::size_t n_source, SourcesOf&& sources_of) {
   Connections c;
   c.offsets.assign(n_source + 1, 0);
-  for (std::size_t t = 0; t < n_target; ++t)
-    for (auto s : sources_of(t)) ++c.offsets[s + 1];
-  for (std::size_t s = 0; s < n_source; ++s) c.offsets[s + 1] += c.offsets[s];
-  core::reserve_huge(c.targets, c.offsets[n_source]);
-  c.targets.resize(c.offsets[n_source]);
-  std::vector<std::uint64_t> next(c.offsets.begin(), c.offsets.end() - 1);
-  for (std::size_t t = 0; t < n_target; ++t)
-    for (auto s : sources_of(t)) c.targets[next[s]++] = static_cast<std::uint32_t>(t);
+  std::vector<std::vector<std::uint64_t>> next;  // [thread][source]: counts, then write positions
+#pragma omp parallel
+  {
+    const auto T = static_cast<std::size_t>(omp_get_num_threads());
+    const auto u = static_cast<std::size_t>(omp_get_thread_num());
+#pragma omp single
+    next.resize(T);
+    // (the implicit barrier of single: `next` is sized)
+    const std::size_t first = n_target * u / T, last = n_target * (u + 1) / T;
+    auto& own = next[u];
+    own.assign(n_source, 0);
+    for (std::size_t t = first; t < last; ++t)
+      for (auto s : sources_of(t)) ++own[s];
+#pragma omp barrier
+#pragma omp for schedule(static)
+    for (std::size_t s = 0; s < n_source; ++s) {
+      std::uint64_t count = 0;
+      for (auto& counts : next) count += std::exchange(counts[s], count);  // counts before, per thread
+      c.offsets[s + 1] = count;
+    }
+#pragma omp single
+    {
+      for (std::size_t s = 0; s < n_source; ++s) c.offsets[s + 1] += c.offsets[s];
+      core::reserve_huge(c.targets, c.offsets[n_source]);
+      c.targets.resize(c.offsets[n_source]);
+    }
+    for (std::size_t s = 0; s < n_source; ++s) own[s] += c.offsets[s];
+    for (std::size_t t = first; t < last; ++t)
+      for (auto s : sources_of(t)) c.targets[own[s]++] = static_cast<std::uint32_t>(t);
+  }
   return c;
 }
 
@@ -304,9 +330,9 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
     // Every target's sources side by side in one array (large: Brunel's 12.5 million; see
     // core/huge_pages.hpp), drawn target by target.
     const std::uint64_t k = r.number;
-    std::vector<std::uint32_t> drawn;
-    core::reserve_huge(drawn, n_target * k);
-    drawn.resize(n_target * k);
+    // (Left uninitialised: the threads write it first, each its own targets' pages.)
+    const std::unique_ptr<std::uint32_t[]> drawn(new std::uint32_t[n_target * k]);
+    core::advise_huge_pages(drawn.get(), n_target * k * sizeof(std::uint32_t));
 #pragma omp parallel
     {
       std::vector<char> marks(r.multapses ? 0 : n_source, 0);
@@ -316,11 +342,11 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
         core::CounterRng rng(seed, projection, t, per_target);
         draw_partners(rng, n_source, k, r.multapses, skip_self, static_cast<std::uint32_t>(t), false, marks,
                       sources);
-        std::copy(sources.begin(), sources.end(), drawn.begin() + static_cast<std::ptrdiff_t>(t * k));
+        std::copy(sources.begin(), sources.end(), drawn.get() + t * k);
       }
     }
     return by_source(n_target, n_source, [&](std::size_t t) {
-      return std::span<const std::uint32_t>(drawn.data() + t * k, k);  // (check_rule: k can be drawn)
+      return std::span<const std::uint32_t>(drawn.get() + t * k, k);  // (check_rule: k can be drawn)
     });
   }
   // The rules that draw each target's sources.
