@@ -81,10 +81,13 @@ TEST(SpikeList, ReusedShorterAndLongerAfterMovingToVectors) {
   }
 }
 
-TEST(SpikeList, OneLineOfItsOwn) {
-  EXPECT_EQ(alignof(SpikeList), 64u);
+// Lists side by side (one per thread) start each on a pair of lines of its own (see
+// core::false_sharing_bytes), its first line the counts and short lists.
+TEST(SpikeList, PairOfLinesOfItsOwn) {
+  EXPECT_EQ(alignof(SpikeList), core::false_sharing_bytes);
+  EXPECT_EQ(sizeof(SpikeList) % core::false_sharing_bytes, 0u);
   std::vector<SpikeList> lists(3);
-  for (const auto& l : lists) EXPECT_EQ(reinterpret_cast<std::uintptr_t>(&l) % 64, 0u);
+  for (const auto& l : lists) EXPECT_EQ(reinterpret_cast<std::uintptr_t>(&l) % core::false_sharing_bytes, 0u);
 }
 
 }  // namespace

@@ -72,10 +72,11 @@ struct SpikeSource {
   std::vector<std::pair<std::int64_t, std::uint32_t>> scheduled;
 };
 
-// A thread's own object on cache lines of its own: objects side by side that two threads write
-// at every step (a vector's end pointer) would pass their line from core to core at every write.
+// A thread's own object on a pair of cache lines of its own (core::false_sharing_bytes): objects
+// side by side that two threads write at every step (a vector's end pointer) would pass their
+// line from core to core at every write.
 template <class T>
-struct alignas(core::cache_line) OnOwnLine : T {};
+struct alignas(core::false_sharing_bytes) OnOwnLine : T {};
 
 struct Projection {
   std::size_t sender = 0;  // populations first, then sources

@@ -361,7 +361,7 @@ Kernel kernel_for(const StepArrays& a) {
 // pointer to state and parameters, the kernel itself); each step then sets only what moves with
 // n. (Built anew at every step, they took CUBA's two threads 5% of their time.) On lines of its
 // own: each share's thread writes its own at every step.
-struct alignas(core::cache_line) LifNetworkPopulation::KernelCall {
+struct alignas(core::false_sharing_bytes) LifNetworkPopulation::KernelCall {
   bool ready = false;
   Kernel kernel = nullptr;
   StepArrays arrays{};

@@ -6,7 +6,9 @@
 // and a list as three vectors -- sizes, step ends, neurons -- was three transfers one after the
 // other: CUBA's delivery took 2.8k cycles an epoch on each of two threads against 1.4k for all of
 // it on one thread). A few spikes and steps, what small networks send in an epoch, therefore lie
-// in the one line that holds the counts; longer lists move to vectors of their own.
+// in the one line that holds the counts; longer lists move to vectors of their own. Each list
+// starts a pair of lines (core::false_sharing_bytes), so the lists of two threads side by side
+// never share one.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +18,7 @@
 
 namespace lapicque::network {
 
-class alignas(core::cache_line) SpikeList {
+class alignas(core::false_sharing_bytes) SpikeList {
  public:
   // Held in the first line: up to this many step ends and this many neurons.
   static constexpr std::uint32_t inline_steps = 6, inline_neurons = 8;

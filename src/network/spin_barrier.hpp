@@ -54,7 +54,7 @@ class SpinBarrier {
   }
 
  private:
-  struct alignas(core::cache_line) Flag {  // a line of its own
+  struct alignas(core::false_sharing_bytes) Flag {  // a pair of lines of its own
     std::atomic<std::uint64_t> value{0};
   };
   std::size_t threads_;
