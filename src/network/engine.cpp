@@ -37,6 +37,7 @@
 #include "network/network_population.hpp"
 #include "network/poisson_counts.hpp"
 #include "network/spike_list.hpp"
+#include "network/spike_record.hpp"
 #include "network/spin_barrier.hpp"
 #include "network/target_bitmap.hpp"
 
@@ -220,7 +221,7 @@ class Engine {
   std::vector<Drive> drives_;
   std::vector<Recorder> recorders_;
   std::vector<char> recorded_;                                        // per population: spikes kept
-  std::vector<std::vector<OnOwnLine<network::SpikeBuffer>>> spikes_;  // [population][thread]
+  std::vector<std::vector<OnOwnLine<network::SpikeRecord>>> spikes_;  // [population][thread]
   std::vector<std::vector<std::vector<std::uint32_t>>> counts_;       // [population][thread][step]
   std::array<std::vector<network::SpikeList>, 2> lists_;              // [epoch parity][sender x thread]
   std::vector<OnOwnLine<network::SpikeBuffer>> found_;                // [thread]: scratch of one step
@@ -366,7 +367,7 @@ void Engine::build() {
   step_rows_.resize(threads_);
   recorded_.assign(populations_.size(), !n.record.spikes_listed);
   for (const auto& name : n.record.spikes) recorded_[sender_index(name)] = 1;
-  spikes_.assign(populations_.size(), std::vector<OnOwnLine<network::SpikeBuffer>>(threads_));
+  spikes_.assign(populations_.size(), std::vector<OnOwnLine<network::SpikeRecord>>(threads_));
   counts_.assign(populations_.size(),
                  std::vector<std::vector<std::uint32_t>>(threads_, std::vector<std::uint32_t>(steps_, 0)));
   for (const auto& r : n.record.state) {
@@ -633,7 +634,7 @@ void Engine::advance_epoch(std::size_t t, std::int64_t first, std::int64_t steps
       for (const auto& spike : found) out.push(spike.neuron);
       out.end_step();
       counts_[p][t][n] = static_cast<std::uint32_t>(found.size());
-      if (recorded_[p]) spikes_[p][t].insert(spikes_[p][t].end(), found.begin(), found.end());
+      if (recorded_[p]) spikes_[p][t].append(found);
     }
     for (std::size_t k = 0; k < sources_.size(); ++k) {
       auto& source = sources_[k];
@@ -841,7 +842,10 @@ void Engine::collect(NetworkResult& r) {
     PopulationResult out;
     out.name = populations_[p]->name();
     out.size = populations_[p]->size();
-    for (const auto& part : spikes_[p]) out.spikes.insert(out.spikes.end(), part.begin(), part.end());
+    std::size_t recorded = 0;
+    for (const auto& part : spikes_[p]) recorded += part.size();
+    out.spikes.reserve(recorded);
+    for (const auto& part : spikes_[p]) part.append_to(out.spikes);
     std::stable_sort(out.spikes.begin(), out.spikes.end(), [](const NetworkSpike& a, const NetworkSpike& b) {
       return a.t < b.t || (a.t == b.t && a.neuron < b.neuron);
     });
