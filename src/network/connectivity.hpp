@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/no_init_allocator.hpp"
 #include "lapicque/network.hpp"
 
 namespace lapicque::network {
@@ -23,8 +24,9 @@ std::vector<std::string_view> rule_names();
 // Synapses by source: the targets of source s are targets[offsets[s] .. offsets[s + 1]), in
 // increasing order (repeated for multapses).
 struct Connections {
-  std::vector<std::uint64_t> offsets;  // n_source + 1
-  std::vector<std::uint32_t> targets;
+  using Targets = std::vector<std::uint32_t, core::NoInitAllocator<std::uint32_t>>;  // (resized, then filled)
+  std::vector<std::uint64_t> offsets;                                                // n_source + 1
+  Targets targets;
   std::vector<std::uint64_t> order;  // from_file: the list index of each synapse (else empty)
   std::size_t size() const { return targets.size(); }
   std::size_t out_degree(std::size_t source) const { return offsets[source + 1] - offsets[source]; }

@@ -192,8 +192,8 @@ class Engine {
   template <class Index>
   void deliver(Projection& j, const Index* targets, std::size_t t, std::int64_t first, std::int64_t steps,
                std::size_t parity);
-  template <class Index>
-  void to_bitmap(Projection& j, std::vector<Index>& targets);
+  template <class Targets>
+  void to_bitmap(Projection& j, Targets& targets);
   // The threads' shares of a population, as cut points (0, ..., padded size).
   std::vector<std::size_t> cuts_of(const NetworkPopulation& pop) const {
     std::vector<std::size_t> cuts;
@@ -539,7 +539,7 @@ void Engine::build_projection(std::size_t k) {
   if (populations_[j.target]->size() <= 65536) {
     core::reserve_huge(j.short_targets, c.targets.size());
     j.short_targets.assign(c.targets.begin(), c.targets.end());
-    std::vector<std::uint32_t>().swap(j.connections.targets);
+    network::Connections::Targets().swap(j.connections.targets);
     std::vector<std::uint64_t>().swap(j.connections.order);
   }
   projections_.push_back(std::move(j));
@@ -548,8 +548,9 @@ void Engine::build_projection(std::size_t k) {
 // A counted projection with one pair in 16 or more connected goes over to a bitmap: it then takes
 // no more memory than the list of 16-bit targets, and its spikes are counted a vector of targets
 // at a time. Only the repeats of multapses stay in the lists, by source and thread as before.
-template <class Index>
-void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
+template <class Targets>
+void Engine::to_bitmap(Projection& j, Targets& targets) {
+  using Index = typename Targets::value_type;
   const std::size_t n_source = j.connections.offsets.size() - 1, T = threads_;
   const std::size_t n_target = populations_[j.target]->size();
   std::uint64_t repeats = 0;
@@ -565,7 +566,7 @@ void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
     for (std::size_t u = 0; u < T; ++u) kept += j.part(s, u, T).end - j.part(s, u, T).repeats;
     kept_offsets[s + 1] = kept_offsets[s] + kept;
   }
-  std::vector<Index> kept(kept_offsets.back());
+  Targets kept(kept_offsets.back());
   std::vector<std::uint32_t> splits(n_source * (T - 1)), lengths(n_source * T);
   std::atomic<bool> more_repeats{false};
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads_)
@@ -589,7 +590,7 @@ void Engine::to_bitmap(Projection& j, std::vector<Index>& targets) {
   j.bitmap = std::move(bitmap);
   j.bitmap_synapses = distinct;
   targets.swap(kept);
-  std::vector<Index>().swap(kept);
+  Targets().swap(kept);
   j.connections.offsets.swap(kept_offsets);
   j.splits.swap(splits);
   if (more_repeats)
