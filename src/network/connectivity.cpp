@@ -243,6 +243,35 @@ double expected_synapses(const ConnectionRule& r, std::size_t n_source, std::siz
   return 0;
 }
 
+DrawnSources draw_indegree(const ConnectionRule& r, std::size_t n_source, std::size_t n_target,
+                           bool same_population, std::uint64_t seed, std::uint64_t projection) {
+  const bool skip_self = same_population && !r.autapses;
+  DrawnSources drawn;
+  drawn.n_target = n_target;
+  drawn.per_target = r.number;
+  const std::uint64_t k = r.number;
+  // (Left uninitialised: the threads write it first, each its own targets' pages.)
+  drawn.sources.reset(new std::uint32_t[n_target * k]);
+  core::advise_huge_pages(drawn.sources.get(), n_target * k * sizeof(std::uint32_t));
+#pragma omp parallel
+  {
+    std::vector<char> marks(r.multapses ? 0 : n_source, 0);
+    std::vector<std::uint32_t> sources;
+#pragma omp for schedule(dynamic, 64)
+    for (std::size_t t = 0; t < n_target; ++t) {
+      core::CounterRng rng(seed, projection, t, per_target);
+      draw_partners(rng, n_source, k, r.multapses, skip_self, static_cast<std::uint32_t>(t), false, marks,
+                    sources);
+      std::copy(sources.begin(), sources.end(), drawn.sources.get() + t * k);  // (check_rule: k can be drawn)
+    }
+  }
+  return drawn;
+}
+
+Connections by_source(const DrawnSources& drawn, std::size_t n_source) {
+  return by_source(drawn.n_target, n_source, [&](std::size_t t) { return drawn.of(t); });
+}
+
 Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n_target, bool same_population,
                     std::uint64_t seed, std::uint64_t projection) {
   const bool skip_self = same_population && !r.autapses;
@@ -326,29 +355,8 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
     for (auto& list : targets_of) c.targets.insert(c.targets.end(), list.begin(), list.end());
     return c;
   }
-  if (r.rule == Rule::fixed_indegree) {
-    // Every target's sources side by side in one array (large: Brunel's 12.5 million; see
-    // core/huge_pages.hpp), drawn target by target.
-    const std::uint64_t k = r.number;
-    // (Left uninitialised: the threads write it first, each its own targets' pages.)
-    const std::unique_ptr<std::uint32_t[]> drawn(new std::uint32_t[n_target * k]);
-    core::advise_huge_pages(drawn.get(), n_target * k * sizeof(std::uint32_t));
-#pragma omp parallel
-    {
-      std::vector<char> marks(r.multapses ? 0 : n_source, 0);
-      std::vector<std::uint32_t> sources;
-#pragma omp for schedule(dynamic, 64)
-      for (std::size_t t = 0; t < n_target; ++t) {
-        core::CounterRng rng(seed, projection, t, per_target);
-        draw_partners(rng, n_source, k, r.multapses, skip_self, static_cast<std::uint32_t>(t), false, marks,
-                      sources);
-        std::copy(sources.begin(), sources.end(), drawn.get() + t * k);
-      }
-    }
-    return by_source(n_target, n_source, [&](std::size_t t) {
-      return std::span<const std::uint32_t>(drawn.get() + t * k, k);  // (check_rule: k can be drawn)
-    });
-  }
+  if (r.rule == Rule::fixed_indegree)
+    return by_source(draw_indegree(r, n_source, n_target, same_population, seed, projection), n_source);
   // The rules that draw each target's sources.
   std::vector<std::vector<std::uint32_t>> sources_of(n_target);
 #pragma omp parallel

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +42,21 @@ void check_rule(const ConnectionRule& rule, std::size_t n_source, std::size_t n_
 // The number of synapses the rule makes, or its expectation for pairwise_bernoulli (for the
 // memory estimate made before anything is built).
 double expected_synapses(const ConnectionRule& rule, std::size_t n_source, std::size_t n_target);
+
+// fixed_indegree's draws by target, as connect() draws them: target t's sources (in the order
+// drawn) at of(t). Large (Brunel's E to E: 10 million), on huge pages where the kernel allows.
+struct DrawnSources {
+  std::unique_ptr<std::uint32_t[]> sources;
+  std::uint64_t per_target = 0;
+  std::size_t n_target = 0;
+  std::span<const std::uint32_t> of(std::size_t t) const {
+    return {sources.get() + t * per_target, static_cast<std::size_t>(per_target)};
+  }
+};
+DrawnSources draw_indegree(const ConnectionRule& rule, std::size_t n_source, std::size_t n_target,
+                           bool same_population, std::uint64_t seed, std::uint64_t projection);
+// The same synapses grouped by source, as connect() returns them.
+Connections by_source(const DrawnSources& drawn, std::size_t n_source);
 
 // Draws the connections; `projection` keys this projection's random stream.
 Connections connect(const ConnectionRule& rule, std::size_t n_source, std::size_t n_target,

@@ -56,6 +56,12 @@ double seconds_since(Clock::time_point start) {
 // vectors) never straddle two threads, so every neuron is computed the same way on any count.
 constexpr std::size_t thread_grain = 64;
 
+// Counting a projection's spikes (Projection::counts) pays when each target receives many spikes a
+// step (Brunel's 1,250 inputs), not for sparse inputs (COBA's 80); its ring of counts is kept only
+// while it stays small (it is read at every step).
+constexpr double many_inputs_indegree = 200;
+constexpr std::size_t largest_count_ring = std::size_t{64} << 20;  // bytes
+
 // [begin, end) of `size` items that thread t of T owns, cut at multiples of `grain`.
 std::pair<std::size_t, std::size_t> share(std::size_t size, std::size_t grain, std::size_t t, std::size_t T) {
   const std::size_t blocks = (size + grain - 1) / grain;
@@ -194,6 +200,8 @@ class Engine {
                std::size_t parity);
   template <class Targets>
   void to_bitmap(Projection& j, Targets& targets);
+  template <class Targets>
+  bool bitmap_from_draws(Projection& j, const network::DrawnSources& drawn, Targets& kept);
   // The threads' shares of a population, as cut points (0, ..., padded size).
   std::vector<std::size_t> cuts_of(const NetworkPopulation& pop) const {
     std::vector<std::size_t> cuts;
@@ -303,7 +311,7 @@ void Engine::build() {
   for (auto& j : projections_) {
     const std::size_t ring = static_cast<std::size_t>(j.delay + 1),
                       width = (populations_[j.target]->padded_size() + 31) / 32 * 32;
-    if (!j.countable || ring * width * 2 > (std::size_t{64} << 20)) continue;
+    if (!j.countable || ring * width * 2 > largest_count_ring) continue;
     // The channel's only input: its kernel may read the counts in place of a row of doubles
     // that it would read and clear at every step (CUBA's kernel is bound by the bytes it moves).
     bool alone = true;
@@ -330,7 +338,9 @@ void Engine::build() {
     j.counts = network::ShardedArray<std::uint16_t>(populations_[j.target]->padded_size(), 0, j.ring);
     j.counts.cut(cuts_of(*populations_[j.target]));
     if (j.counts_read) populations_[j.target]->read_counts(j.channel, &j.counts, j.weight);
-    if (j.short_targets.empty())
+    if (!j.bitmap.empty())  // (made from the draws: bitmap_from_draws)
+      ;
+    else if (j.short_targets.empty())
       to_bitmap(j, j.connections.targets);
     else
       to_bitmap(j, j.short_targets);
@@ -399,8 +409,34 @@ void Engine::build_projection(std::size_t k) {
   j.sender = sender_index(spec.source);
   j.target = sender_index(spec.target);
   j.channel = populations_[j.target]->channel(spec.synapse, spec.tau_syn, spec.E_rev);
-  j.connections = network::connect(spec.rule, sender_size(j.sender), populations_[j.target]->size(),
-                                   j.sender == j.target, n.seed, k);
+  const std::size_t n_target = populations_[j.target]->size();
+  // A fixed in-degree of many inputs, one weight and one delay (Brunel's): its spikes will be
+  // counted, and if one pair in 16 or more is connected, through a bitmap. It is then made
+  // straight from the draws, without the lists by source that to_bitmap would turn into one.
+  const bool direct = spec.rule.rule == Rule::fixed_indegree && j.sender < populations_.size() &&
+                      spec.weight.is_constant() && spec.delay.is_constant() && spec.rule.number <= 65535 &&
+                      static_cast<double>(spec.rule.number) >= many_inputs_indegree &&
+                      spec.rule.number * 16 >= sender_size(j.sender) &&
+                      static_cast<std::size_t>(to_steps(spec.delay.a, n.dt) + 1) *
+                              ((populations_[j.target]->padded_size() + 31) / 32 * 32) * 2 <=
+                          largest_count_ring;
+  if (direct) {
+    const auto drawn =
+        network::draw_indegree(spec.rule, sender_size(j.sender), n_target, j.sender == j.target, n.seed, k);
+    const bool made = n_target <= 65536 ? bitmap_from_draws(j, drawn, j.short_targets)
+                                        : bitmap_from_draws(j, drawn, j.connections.targets);
+    if (made) {
+      j.weight = spec.weight.a;
+      j.delay = j.shortest = j.longest = to_steps(spec.delay.a, n.dt);
+      j.countable = j.many_inputs = true;
+      projections_.push_back(std::move(j));
+      return;
+    }
+    j.connections = network::by_source(drawn, sender_size(j.sender));
+  } else {
+    j.connections =
+        network::connect(spec.rule, sender_size(j.sender), n_target, j.sender == j.target, n.seed, k);
+  }
   const auto& c = j.connections;
   const std::size_t n_source = c.offsets.size() - 1;
   const std::string prefix = fmt::format("projection[{}].", k);
@@ -491,12 +527,10 @@ void Engine::build_projection(std::size_t k) {
       for (auto target : c.targets) ++indegree[target];
       for (auto d : indegree) most = std::max<std::uint64_t>(most, d);
     }
-    // Counting costs a pass over the targets at every step; it pays when each target receives
-    // many spikes per step (Brunel's 1,250 inputs), not for sparse inputs (COBA's 80).
     const double mean_indegree =
         static_cast<double>(c.size()) / static_cast<double>(populations_[j.target]->size());
     j.countable = most <= 65535;
-    j.many_inputs = mean_indegree >= 200;
+    j.many_inputs = mean_indegree >= many_inputs_indegree;
   }
   if (threads_ > 1) {
     j.splits.resize(n_source * (threads_ - 1));
@@ -543,6 +577,79 @@ void Engine::build_projection(std::size_t k) {
     std::vector<std::uint64_t>().swap(j.connections.order);
   }
   projections_.push_back(std::move(j));
+}
+
+// What to_bitmap makes of a counted fixed_indegree projection, made straight from its draws by
+// target: the bitmap of the distinct pairs, and the repeats of multapses as lists by source cut
+// into the threads' parts, each part's second synapses of a pair first (distinct), then the third
+// and later ones. False, with nothing changed, where fewer than one pair in 16 is connected.
+template <class Targets>
+bool Engine::bitmap_from_draws(Projection& j, const network::DrawnSources& drawn, Targets& kept) {
+  using Index = typename Targets::value_type;
+  const std::size_t n_source = sender_size(j.sender), n_target = drawn.n_target, T = threads_;
+  const std::size_t padded = populations_[j.target]->padded_size();
+  network::TargetBitmap bitmap(n_source, padded);
+  // Each thread sets the bits of whole blocks of 64 targets (one word of each row): no word is
+  // written by two threads. Repeats as (source, target) pairs.
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> repeats_of(T);
+#pragma omp parallel num_threads(threads_)
+  {
+    auto& repeats = repeats_of[static_cast<std::size_t>(omp_get_thread_num())];
+    std::vector<char> seen(n_source, 0);  // the sources of the target at hand met so far
+#pragma omp for schedule(dynamic, 4)
+    for (std::size_t block = 0; block < (n_target + 63) / 64; ++block)
+      for (std::size_t t = block * 64; t < std::min(n_target, block * 64 + 64); ++t) {
+        const auto sources = drawn.of(t);
+        for (const std::uint32_t source : sources)
+          if (seen[source])
+            repeats.emplace_back(source, static_cast<std::uint32_t>(t));
+          else {
+            seen[source] = 1;
+            bitmap.set(source, t);
+          }
+        for (const std::uint32_t source : sources) seen[source] = 0;
+      }
+  }
+  std::vector<std::uint64_t> offsets(n_source + 1, 0);
+  for (const auto& repeats : repeats_of)
+    for (const auto& [s, t] : repeats) ++offsets[s + 1];
+  for (std::size_t s = 0; s < n_source; ++s) offsets[s + 1] += offsets[s];
+  const std::uint64_t distinct = n_target * drawn.per_target - offsets[n_source];
+  if (static_cast<double>(distinct) * 16 < static_cast<double>(n_source) * static_cast<double>(n_target))
+    return false;
+  Targets lists(offsets[n_source]);
+  {
+    std::vector<std::uint64_t> next(offsets.begin(), offsets.end() - 1);
+    for (const auto& repeats : repeats_of)
+      for (const auto& [s, t] : repeats) lists[next[s]++] = static_cast<Index>(t);
+  }
+  std::vector<std::uint32_t> splits(n_source * (T - 1)), lengths(n_source * T);
+  bool more_repeats = false;
+  for (std::size_t s = 0; s < n_source; ++s) {
+    Index* const list = lists.data() + offsets[s];
+    const std::size_t length = offsets[s + 1] - offsets[s];
+    std::sort(list, list + length);
+    std::size_t from = 0;
+    for (std::size_t u = 0; u < T; ++u) {
+      std::size_t to = length;
+      if (u + 1 < T) {
+        const auto cut = share(padded, thread_grain, u + 1, T).first;
+        to = static_cast<std::size_t>(std::lower_bound(list, list + length, cut) - list);
+        splits[s * (T - 1) + u] = static_cast<std::uint32_t>(to);
+      }
+      lengths[s * T + u] =
+          static_cast<std::uint32_t>(list + to - network::firsts_then_repeats(list + from, list + to));
+      more_repeats = more_repeats || lengths[s * T + u] > 0;
+      from = to;
+    }
+  }
+  j.bitmap = std::move(bitmap);
+  j.bitmap_synapses = distinct;
+  kept.swap(lists);
+  j.connections.offsets.swap(offsets);
+  j.splits.swap(splits);
+  if (more_repeats) j.repeats.swap(lengths);
+  return true;
 }
 
 // A counted projection with one pair in 16 or more connected goes over to a bitmap: it then takes
