@@ -36,39 +36,41 @@ constexpr std::array<std::pair<Rule, std::string_view>, 7> names{{
 // fixed_outdegree, per synapse for fixed_total (the `b` word tells them apart).
 enum Stream : std::uint32_t { per_target = 1, per_source = 2, per_synapse = 3 };
 
-// `count` distinct values of [0, n) (Floyd's algorithm: a uniform subset), in increasing order
-// when `sorted`, with `marks` an all-false scratch vector of size n, left all false.
-void distinct_sample(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, bool sorted,
-                     std::vector<char>& marks, std::vector<std::uint32_t>& out) {
-  out.clear();
-  for (std::uint64_t m = n - count; m < n; ++m) {
+// out = `out.size()` distinct values of [0, n) (Floyd's algorithm: a uniform subset), in
+// increasing order when `sorted`, with `marks` an all-false scratch vector of size n, left all
+// false.
+void distinct_sample(core::CounterRng& rng, std::uint64_t n, bool sorted, std::vector<char>& marks,
+                     std::span<std::uint32_t> out) {
+  std::uint32_t* at = out.data();
+  for (std::uint64_t m = n - out.size(); m < n; ++m) {
     const auto t = static_cast<std::uint32_t>(rng.below(m + 1));
     const auto chosen = marks[t] ? static_cast<std::uint32_t>(m) : t;
     marks[chosen] = 1;
-    out.push_back(chosen);
+    *at++ = chosen;
   }
   for (auto v : out) marks[v] = 0;
   if (sorted) std::sort(out.begin(), out.end());
 }
 
-// The partners of neuron `self` under the rules that draw from the other side: `count` of
-// [0, n), excluding `self` when `skip_self`; multapses repeat values. In increasing order when
-// `sorted` (a source's targets; a target's sources need no order: by_source sorts by target).
-void draw_partners(core::CounterRng& rng, std::uint64_t n, std::uint64_t count, bool multapses,
-                   bool skip_self, std::uint32_t self, bool sorted, std::vector<char>& marks,
-                   std::vector<std::uint32_t>& out) {
+// The partners of neuron `self` under the rules that draw from the other side, written to `out`:
+// out.size() of [0, n), excluding `self` when `skip_self`; multapses repeat values. In increasing
+// order when `sorted` (a source's targets; a target's sources need no order: by_source sorts by
+// target). Returns how many: out.size(), or none when no neuron is eligible.
+std::size_t draw_partners(core::CounterRng& rng, std::uint64_t n, bool multapses, bool skip_self,
+                          std::uint32_t self, bool sorted, std::vector<char>& marks,
+                          std::span<std::uint32_t> out) {
   const std::uint64_t eligible = skip_self ? n - 1 : n;
-  out.clear();
-  if (count == 0 || eligible == 0) return;
+  if (out.empty() || eligible == 0) return 0;
   if (multapses) {
-    for (std::uint64_t k = 0; k < count; ++k) out.push_back(static_cast<std::uint32_t>(rng.below(eligible)));
+    for (auto& v : out) v = static_cast<std::uint32_t>(rng.below(eligible));
     if (sorted) std::sort(out.begin(), out.end());
   } else {
-    distinct_sample(rng, eligible, count, sorted, marks, out);
+    distinct_sample(rng, eligible, sorted, marks, out);
   }
   if (skip_self)  // indices past `self` move up by one: `self` itself is never drawn
     for (auto& v : out)
       if (v >= self) ++v;
+  return out.size();
 }
 
 // Sources of each target -> targets of each source (each list in increasing target order);
@@ -256,13 +258,12 @@ DrawnSources draw_indegree(const ConnectionRule& r, std::size_t n_source, std::s
 #pragma omp parallel
   {
     std::vector<char> marks(r.multapses ? 0 : n_source, 0);
-    std::vector<std::uint32_t> sources;
 #pragma omp for schedule(dynamic, 64)
     for (std::size_t t = 0; t < n_target; ++t) {
       core::CounterRng rng(seed, projection, t, per_target);
-      draw_partners(rng, n_source, k, r.multapses, skip_self, static_cast<std::uint32_t>(t), false, marks,
-                    sources);
-      std::copy(sources.begin(), sources.end(), drawn.sources.get() + t * k);  // (check_rule: k can be drawn)
+      // (check_rule made sure that k can be drawn)
+      draw_partners(rng, n_source, r.multapses, skip_self, static_cast<std::uint32_t>(t), false, marks,
+                    {drawn.sources.get() + t * k, static_cast<std::size_t>(k)});
     }
   }
   return drawn;
@@ -344,8 +345,10 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
 #pragma omp for schedule(dynamic, 64)
       for (std::size_t s = 0; s < n_source; ++s) {
         core::CounterRng rng(seed, projection, s, per_source);
-        draw_partners(rng, n_target, r.number, r.multapses, skip_self, static_cast<std::uint32_t>(s), true,
-                      marks, targets_of[s]);
+        auto& targets = targets_of[s];
+        targets.resize(r.number);
+        targets.resize(draw_partners(rng, n_target, r.multapses, skip_self, static_cast<std::uint32_t>(s),
+                                     true, marks, targets));
       }
     }
     Connections c;
@@ -357,11 +360,10 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
   }
   if (r.rule == Rule::fixed_indegree)
     return by_source(draw_indegree(r, n_source, n_target, same_population, seed, projection), n_source);
-  // The rules that draw each target's sources.
+  // The other rules that draw each target's sources.
   std::vector<std::vector<std::uint32_t>> sources_of(n_target);
 #pragma omp parallel
   {
-    std::vector<char> marks(r.rule == Rule::fixed_indegree && !r.multapses ? n_source : 0, 0);
     const double log_miss = r.p > 0 && r.p < 1 ? std::log1p(-r.p) : 0;
 #pragma omp for schedule(dynamic, 64)
     for (std::size_t t = 0; t < n_target; ++t) {
@@ -387,11 +389,6 @@ Connections connect(const ConnectionRule& r, std::size_t n_source, std::size_t n
             const auto source = static_cast<std::uint32_t>(s);
             if (!(skip_self && source == self)) sources.push_back(source);
           }
-          break;
-        }
-        case Rule::fixed_indegree: {
-          core::CounterRng rng(seed, projection, t, per_target);
-          draw_partners(rng, n_source, r.number, r.multapses, skip_self, self, false, marks, sources);
           break;
         }
         default:
