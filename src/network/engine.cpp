@@ -57,10 +57,14 @@ double seconds_since(Clock::time_point start) {
 constexpr std::size_t thread_grain = 64;
 
 // Counting a projection's spikes (Projection::counts) pays when each target receives many spikes a
-// step (Brunel's 1,250 inputs), not for sparse inputs (COBA's 80); its ring of counts is kept only
-// while it stays small (it is read at every step).
+// step (Brunel's 1,250 inputs), not for sparse inputs (COBA's 80); its ring of counts (a row of
+// 16-bit counts per step of the delay, and one more) is kept only while it stays small (it is read
+// at every step).
 constexpr double many_inputs_indegree = 200;
-constexpr std::size_t largest_count_ring = std::size_t{64} << 20;  // bytes
+bool count_ring_fits(std::int64_t delay_steps, std::size_t padded_targets) {
+  const auto rows = static_cast<std::size_t>(delay_steps + 1), width = (padded_targets + 31) / 32 * 32;
+  return rows * width * sizeof(std::uint16_t) <= (std::size_t{64} << 20);
+}
 
 // [begin, end) of `size` items that thread t of T owns, cut at multiples of `grain`.
 std::pair<std::size_t, std::size_t> share(std::size_t size, std::size_t grain, std::size_t t, std::size_t T) {
@@ -309,9 +313,7 @@ void Engine::build() {
   // Which projections count their spikes (j.ring > 0): in rings of their own, only while they
   // stay small (they are read at every step).
   for (auto& j : projections_) {
-    const std::size_t ring = static_cast<std::size_t>(j.delay + 1),
-                      width = (populations_[j.target]->padded_size() + 31) / 32 * 32;
-    if (!j.countable || ring * width * 2 > largest_count_ring) continue;
+    if (!j.countable || !count_ring_fits(j.delay, populations_[j.target]->padded_size())) continue;
     // The channel's only input: its kernel may read the counts in place of a row of doubles
     // that it would read and clear at every step (CUBA's kernel is bound by the bytes it moves).
     bool alone = true;
@@ -319,7 +321,7 @@ void Engine::build() {
       alone = alone && (&other == &j || other.target != j.target || other.channel != j.channel);
     for (const auto& d : drives_) alone = alone && (d.target != j.target || d.channel != j.channel);
     j.counts_read = alone && populations_[j.target]->can_read_counts(j.channel);
-    if (j.counts_read || j.many_inputs) j.ring = ring;
+    if (j.counts_read || j.many_inputs) j.ring = static_cast<std::size_t>(j.delay + 1);
   }
   // A channel's ring of input buffers must hold every grid point from the one read next to the
   // farthest a spike written into it can reach: the longest delay of the projections that add
@@ -338,12 +340,12 @@ void Engine::build() {
     j.counts = network::ShardedArray<std::uint16_t>(populations_[j.target]->padded_size(), 0, j.ring);
     j.counts.cut(cuts_of(*populations_[j.target]));
     if (j.counts_read) populations_[j.target]->read_counts(j.channel, &j.counts, j.weight);
-    if (!j.bitmap.empty())  // (made from the draws: bitmap_from_draws)
-      ;
-    else if (j.short_targets.empty())
-      to_bitmap(j, j.connections.targets);
-    else
-      to_bitmap(j, j.short_targets);
+    if (j.bitmap.empty()) {  // (else made from the draws: bitmap_from_draws)
+      if (j.short_targets.empty())
+        to_bitmap(j, j.connections.targets);
+      else
+        to_bitmap(j, j.short_targets);
+    }
   }
   weighed_.resize(populations_.size());
   for (std::size_t p = 0; p < populations_.size(); ++p)
@@ -417,9 +419,7 @@ void Engine::build_projection(std::size_t k) {
                       spec.weight.is_constant() && spec.delay.is_constant() && spec.rule.number <= 65535 &&
                       static_cast<double>(spec.rule.number) >= many_inputs_indegree &&
                       spec.rule.number * 16 >= sender_size(j.sender) &&
-                      static_cast<std::size_t>(to_steps(spec.delay.a, n.dt) + 1) *
-                              ((populations_[j.target]->padded_size() + 31) / 32 * 32) * 2 <=
-                          largest_count_ring;
+                      count_ring_fits(to_steps(spec.delay.a, n.dt), populations_[j.target]->padded_size());
   if (direct) {
     const auto drawn =
         network::draw_indegree(spec.rule, sender_size(j.sender), n_target, j.sender == j.target, n.seed, k);
@@ -587,8 +587,8 @@ template <class Targets>
 bool Engine::bitmap_from_draws(Projection& j, const network::DrawnSources& drawn, Targets& kept) {
   using Index = typename Targets::value_type;
   const std::size_t n_source = sender_size(j.sender), n_target = drawn.n_target, T = threads_;
-  const std::size_t padded = populations_[j.target]->padded_size();
-  network::TargetBitmap bitmap(n_source, padded);
+  const auto cuts = cuts_of(*populations_[j.target]);  // the threads' parts of each list
+  network::TargetBitmap bitmap(n_source, cuts.back());
   // Each thread sets the bits of whole blocks of 64 targets (one word of each row): no word is
   // written by two threads. Repeats as (source, target) pairs.
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> repeats_of(T);
@@ -633,8 +633,7 @@ bool Engine::bitmap_from_draws(Projection& j, const network::DrawnSources& drawn
     for (std::size_t u = 0; u < T; ++u) {
       std::size_t to = length;
       if (u + 1 < T) {
-        const auto cut = share(padded, thread_grain, u + 1, T).first;
-        to = static_cast<std::size_t>(std::lower_bound(list, list + length, cut) - list);
+        to = static_cast<std::size_t>(std::lower_bound(list, list + length, cuts[u + 1]) - list);
         splits[s * (T - 1) + u] = static_cast<std::uint32_t>(to);
       }
       lengths[s * T + u] =
