@@ -7,7 +7,11 @@
 #include <Random123/philox.h>
 
 #include <Random123/boxmuller.hpp>
+#include <cstddef>
 #include <cstdint>
+#include <span>
+
+#include "core/philox_lanes.hpp"
 
 namespace lapicque::core {
 
@@ -30,11 +34,33 @@ class CounterRng {
   double uniform() { return (static_cast<double>(next64() >> 11) + 0.5) * 0x1p-53; }
   // A uniform integer in [0, n), n >= 1 (Lemire's multiply-shift with rejection: unbiased).
   std::uint64_t below(std::uint64_t n) {
-    while (true) {
-      const Wide m = static_cast<Wide>(next64()) * n;
-      const auto low = static_cast<std::uint64_t>(m);
-      if (low >= n || low >= (0 - n) % n) return static_cast<std::uint64_t>(m >> 64);
+    std::uint64_t value = 0;
+    while (!lemire(next64(), n, value)) {
     }
+    return value;
+  }
+  // out[i] = below(bound(i)) for i = 0, 1, ... in turn, each bound in [1, 2^32]: the numbers and
+  // the state that a loop of below() leaves, with the Philox blocks computed eight at a time.
+  template <class Bound>
+  void below_each(std::span<std::uint32_t> out, Bound&& bound) {
+    std::size_t i = 0;
+#if defined(__AVX2__)
+    for (; i < out.size() && used_ != 2; ++i) out[i] = static_cast<std::uint32_t>(below(bound(i)));
+    // Eight blocks give 16 numbers, of which at most 16 are kept: they fit while 16 are left.
+    while (out.size() - i >= 16) {
+      alignas(32) std::uint32_t words[4][8];
+      const PhiloxLanes blocks = philox_lanes(philox_counters(counter_, 3), key_);
+      for (int w = 0; w < 4; ++w) _mm256_store_si256(reinterpret_cast<__m256i*>(words[w]), blocks.x[w]);
+      counter_[3] += 8;
+      for (int g = 0; g < 8; ++g)
+        for (int half = 0; half < 2; ++half) {
+          const std::uint64_t x = std::uint64_t{words[2 * half][g]} << 32 | words[2 * half + 1][g];
+          std::uint64_t value = 0;
+          if (lemire(x, bound(i), value)) out[i++] = static_cast<std::uint32_t>(value);
+        }
+    }
+#endif
+    for (; i < out.size(); ++i) out[i] = static_cast<std::uint32_t>(below(bound(i)));
   }
   // A standard normal number (Box-Muller).
   double normal() {
@@ -43,6 +69,13 @@ class CounterRng {
   }
 
  private:
+  // x taken to [0, n) as x n / 2^64 unless it falls in the few that would bias it (then false).
+  static bool lemire(std::uint64_t x, std::uint64_t n, std::uint64_t& value) {
+    const Wide m = static_cast<Wide>(x) * n;
+    const auto low = static_cast<std::uint64_t>(m);
+    value = static_cast<std::uint64_t>(m >> 64);
+    return low >= n || low >= (0 - n) % n;
+  }
   std::uint64_t next64() {
     if (used_ == 2) {
       block_ = r123::Philox4x32()(counter_, key_);

@@ -41,12 +41,15 @@ enum Stream : std::uint32_t { per_target = 1, per_source = 2, per_synapse = 3 };
 // false.
 void distinct_sample(core::CounterRng& rng, std::uint64_t n, bool sorted, std::vector<char>& marks,
                      std::span<std::uint32_t> out) {
-  std::uint32_t* at = out.data();
-  for (std::uint64_t m = n - out.size(); m < n; ++m) {
-    const auto t = static_cast<std::uint32_t>(rng.below(m + 1));
-    const auto chosen = marks[t] ? static_cast<std::uint32_t>(m) : t;
+  // Draw i picks from [0, m] with m = n - out.size() + i; all drawn first (in one pass of
+  // below_each), then kept or replaced by m in turn.
+  const std::uint64_t first_m = n - out.size();
+  rng.below_each(out, [&](std::size_t i) { return first_m + i + 1; });
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::uint32_t t = out[i];
+    const auto chosen = marks[t] ? static_cast<std::uint32_t>(first_m + i) : t;
     marks[chosen] = 1;
-    *at++ = chosen;
+    out[i] = chosen;
   }
   for (auto v : out) marks[v] = 0;
   if (sorted) std::sort(out.begin(), out.end());
@@ -62,7 +65,7 @@ std::size_t draw_partners(core::CounterRng& rng, std::uint64_t n, bool multapses
   const std::uint64_t eligible = skip_self ? n - 1 : n;
   if (out.empty() || eligible == 0) return 0;
   if (multapses) {
-    for (auto& v : out) v = static_cast<std::uint32_t>(rng.below(eligible));
+    rng.below_each(out, [&](std::size_t) { return eligible; });
     if (sorted) std::sort(out.begin(), out.end());
   } else {
     distinct_sample(rng, eligible, sorted, marks, out);

@@ -19,6 +19,8 @@
 
 #include <Random123/philox.h>
 
+#include "core/philox_lanes.hpp"
+
 #if defined(__AVX2__)
 #include <immintrin.h>
 #endif
@@ -142,37 +144,16 @@ class PoissonCounts {
 
 #if defined(__AVX2__)
   // Neurons [first, first + 64), first a multiple of 64: the eight Philox4x32-10 blocks in the
-  // lanes of four vectors (word w of block g is lane g of x[w]: mulhilo by even and odd lanes, as
-  // Random123 defines the round), then sixteen neurons per vector by 16-bit comparisons.
+  // lanes of four vectors (word w of block g is lane g of x[w]), then sixteen neurons per vector
+  // by 16-bit comparisons.
   void add_64(std::int64_t step, std::size_t first, double weight, double* out) const {
     const auto s = static_cast<std::uint64_t>(step);
-    const std::uint64_t group = first / block_neurons * 8;
-    __m256i x0 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s)));
-    __m256i x1 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(s >> 32)));
-    __m256i x2 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(group))),
-                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    __m256i x3 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(group >> 32)));
-    std::uint32_t k0 = key_[0], k1 = key_[1];
-    const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
-    const auto mulhilo = [](__m256i a, __m256i m, __m256i& hi) {
-      const __m256i even = _mm256_mul_epu32(a, m);
-      const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
-      hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
-      return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-    };
-    for (int round = 0; round < 10; ++round) {
-      __m256i hi0, hi1;
-      const __m256i lo0 = mulhilo(x0, m0, hi0), lo1 = mulhilo(x2, m1, hi1);
-      const __m256i y0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32(static_cast<int>(k0)));
-      const __m256i y2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32(static_cast<int>(k1)));
-      x0 = y0;
-      x1 = lo1;
-      x2 = y2;
-      x3 = lo0;
-      k0 += 0x9E3779B9u;
-      k1 += 0xBB67AE85u;
-    }
-    const __m256i high[4] = {x0, x1, x2, x3};
+    const std::uint64_t group = first / block_neurons * 8;  // (a multiple of 8: no carry below)
+    const r123::Philox4x32::ctr_type counter{
+        {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s >> 32),
+         static_cast<std::uint32_t>(group), static_cast<std::uint32_t>(group >> 32)}};
+    const core::PhiloxLanes u = core::philox_lanes(core::philox_counters(counter, 2), key_);
+    const __m256i high[4] = {u.x[0], u.x[1], u.x[2], u.x[3]};
     // Per threshold T: a lane counts it when high >= ceil(T / 2^16) (unsigned, by max and
     // equality), and is left open when high == floor(T / 2^16) and T's low bits are not 0.
     // Thresholds are taken four at a time; after each four, the pass ends once no lane's high
