@@ -248,9 +248,25 @@ double expected_synapses(const ConnectionRule& r, std::size_t n_source, std::siz
   return 0;
 }
 
+IndegreeDraws::IndegreeDraws(const ConnectionRule& r, std::size_t n_source, bool same_population,
+                             std::uint64_t seed, std::uint64_t projection)
+    : n_source_(n_source),
+      number_(r.number),
+      seed_(seed),
+      projection_(projection),
+      multapses_(r.multapses),
+      skip_self_(same_population && !r.autapses) {}
+
+void IndegreeDraws::sources_of(std::size_t t, std::vector<char>& scratch,
+                               std::span<std::uint32_t> out) const {
+  core::CounterRng rng(seed_, projection_, t, Stream::per_target);
+  // (check_rule made sure that the number can be drawn)
+  draw_partners(rng, n_source_, multapses_, skip_self_, static_cast<std::uint32_t>(t), false, scratch, out);
+}
+
 DrawnSources draw_indegree(const ConnectionRule& r, std::size_t n_source, std::size_t n_target,
                            bool same_population, std::uint64_t seed, std::uint64_t projection) {
-  const bool skip_self = same_population && !r.autapses;
+  const IndegreeDraws draws(r, n_source, same_population, seed, projection);
   DrawnSources drawn;
   drawn.n_target = n_target;
   drawn.per_target = r.number;
@@ -260,14 +276,10 @@ DrawnSources draw_indegree(const ConnectionRule& r, std::size_t n_source, std::s
   core::advise_huge_pages(drawn.sources.get(), n_target * k * sizeof(std::uint32_t));
 #pragma omp parallel
   {
-    std::vector<char> marks(r.multapses ? 0 : n_source, 0);
+    std::vector<char> scratch = draws.scratch();
 #pragma omp for schedule(dynamic, 64)
-    for (std::size_t t = 0; t < n_target; ++t) {
-      core::CounterRng rng(seed, projection, t, per_target);
-      // (check_rule made sure that k can be drawn)
-      draw_partners(rng, n_source, r.multapses, skip_self, static_cast<std::uint32_t>(t), false, marks,
-                    {drawn.sources.get() + t * k, static_cast<std::size_t>(k)});
-    }
+    for (std::size_t t = 0; t < n_target; ++t)
+      draws.sources_of(t, scratch, {drawn.sources.get() + t * k, static_cast<std::size_t>(k)});
   }
   return drawn;
 }

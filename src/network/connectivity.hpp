@@ -43,8 +43,26 @@ void check_rule(const ConnectionRule& rule, std::size_t n_source, std::size_t n_
 // memory estimate made before anything is built).
 double expected_synapses(const ConnectionRule& rule, std::size_t n_source, std::size_t n_target);
 
-// fixed_indegree's draws by target, as connect() draws them: target t's sources (in the order
-// drawn) at of(t). Large (Brunel's E to E: 10 million), on huge pages where the kernel allows.
+// fixed_indegree's draws of one target's sources, as connect() draws them: a pure function of
+// the target (its own random stream), so targets may be drawn in any order, on any thread.
+class IndegreeDraws {
+ public:
+  IndegreeDraws(const ConnectionRule& rule, std::size_t n_source, bool same_population, std::uint64_t seed,
+                std::uint64_t projection);
+  std::size_t per_target() const { return static_cast<std::size_t>(number_); }
+  // Scratch that sources_of needs: n_source chars, all 0 (left so), or none with multapses.
+  std::vector<char> scratch() const { return std::vector<char>(multapses_ ? 0 : n_source_, 0); }
+  // Target t's per_target() sources, in the order drawn.
+  void sources_of(std::size_t t, std::vector<char>& scratch, std::span<std::uint32_t> out) const;
+
+ private:
+  std::size_t n_source_;
+  std::uint64_t number_, seed_, projection_;
+  bool multapses_, skip_self_;
+};
+
+// All targets' draws: target t's sources at of(t). Large (Brunel's E to E: 10 million), on huge
+// pages where the kernel allows.
 struct DrawnSources {
   std::unique_ptr<std::uint32_t[]> sources;
   std::uint64_t per_target = 0;

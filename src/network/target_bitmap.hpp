@@ -18,8 +18,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <new>
 #include <vector>
+
+#include "core/huge_pages.hpp"
 
 namespace lapicque::network {
 
@@ -34,6 +35,8 @@ class TargetBitmap {
 
   // Connects source s to target i (one thread a source at a time: rows are disjoint).
   void set(std::size_t s, std::size_t i) { row(s)[i / 64] |= std::uint64_t{1} << (i % 64); }
+  // Source s's connections to targets [64 w, 64 w + 64), bit k for target 64 w + k.
+  void set_word(std::size_t s, std::size_t w, std::uint64_t bits) { row(s)[w] = bits; }
   bool test(std::size_t s, std::size_t i) const { return (row(s)[i / 64] >> (i % 64)) & 1; }
 
   // count[i] += how many of the `n` sources connect to target i, for i in [begin, end): begin a
@@ -42,15 +45,12 @@ class TargetBitmap {
                   std::uint16_t* count, std::vector<const std::uint64_t*>& rows) const;
 
  private:
-  struct LineFree {
-    void operator()(std::uint64_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
-  };
   std::uint64_t* row(std::size_t s) { return bits_.get() + s * words_; }
   const std::uint64_t* row(std::size_t s) const { return bits_.get() + s * words_; }
 
   std::size_t sources_ = 0;
-  std::size_t words_ = 0;  // per row: whole lines, so that rows start on a line
-  std::unique_ptr<std::uint64_t[], LineFree> bits_;
+  std::size_t words_ = 0;                               // per row: whole lines, so that rows start on a line
+  std::unique_ptr<std::uint64_t[], core::Unmap> bits_;  // from a page boundary: rows start on lines
 };
 
 }  // namespace lapicque::network
