@@ -50,6 +50,7 @@ class IndegreeDraws {
   IndegreeDraws(const ConnectionRule& rule, std::size_t n_source, bool same_population, std::uint64_t seed,
                 std::uint64_t projection);
   std::size_t per_target() const { return static_cast<std::size_t>(number_); }
+  bool multapses() const { return multapses_; }
   // Scratch that sources_of needs: n_source chars, all 0 (left so), or none with multapses.
   std::vector<char> scratch() const { return std::vector<char>(multapses_ ? 0 : n_source_, 0); }
   // Target t's per_target() sources, in the order drawn.

@@ -599,16 +599,23 @@ bool Engine::bitmap_from_draws(Projection& j, const network::IndegreeDraws& draw
   // for Brunel's 10,000 sources, in the core's cache), then written out row by row. Set straight
   // into the rows, the bits of a block scattered over 10,000 lines (more than the cache holds
   // alongside the rest): 7 ns a synapse, against the draws' 2-3. Each thread takes whole runs of
-  // 1,024 targets (a pair of cache lines of each row): no line is written by two threads. Repeats
-  // as (source, target) pairs.
+  // 512 targets (a cache line of each row): no line is written by two threads. Repeats as
+  // (source, target) pairs.
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> repeats_of(T);
 #pragma omp parallel num_threads(threads_)
   {
     auto& repeats = repeats_of[static_cast<std::size_t>(omp_get_thread_num())];
+    // Room for the repeats expected of k draws from n with multapses, k - n (1 - (1 - 1/n)^k) a
+    // target, and a tenth more (Brunel's E to E: 44 of 1,000): grown by doubling, the copies and
+    // their first touch of new pages took a tenth of the work.
+    const double k = static_cast<double>(draws.per_target()), n = static_cast<double>(n_source);
+    if (draws.multapses())
+      repeats.reserve(static_cast<std::size_t>(1.1 * (k - n * -std::expm1(k * std::log1p(-1 / n))) *
+                                               static_cast<double>(n_target) / static_cast<double>(T)));
     std::vector<std::uint64_t> column(n_source, 0);  // the block's word of each row
     std::vector<char> scratch = draws.scratch();
     std::vector<std::uint32_t> sources(draws.per_target());  // the target at hand's
-    constexpr std::size_t blocks_per_run = core::false_sharing_bytes / sizeof(std::uint64_t);
+    constexpr std::size_t blocks_per_run = 64 / sizeof(std::uint64_t);
 #pragma omp for schedule(dynamic, blocks_per_run)
     for (std::size_t block = 0; block < (n_target + 63) / 64; ++block) {
       for (std::size_t t = block * 64; t < std::min(n_target, block * 64 + 64); ++t) {
@@ -638,6 +645,7 @@ bool Engine::bitmap_from_draws(Projection& j, const network::IndegreeDraws& draw
   }
   std::vector<std::uint32_t> splits(n_source * (T - 1)), lengths(n_source * T);
   bool more_repeats = false;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_) reduction(|| : more_repeats)
   for (std::size_t s = 0; s < n_source; ++s) {
     Index* const list = lists.data() + offsets[s];
     const std::size_t length = offsets[s + 1] - offsets[s];
