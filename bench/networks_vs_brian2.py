@@ -49,14 +49,22 @@ def run_lapicque(binary, benchmark, threads, duration, runs, sets=(), prefix=())
 
 
 def concurrent_single_threads(binary, benchmark, duration, runs):
-    """The machine's own ceiling for two threads: median sim_s of a 1-thread run alone and of two
-    independent 1-thread runs started together (one on each core). On a machine whose cores do not
-    slow each other the two are equal; 2 x alone / together bounds what 2 threads can gain. The
-    run alone is held on the first core as the first of the pair is (left free to move, it was
-    now and then slower, and the ceiling came out above what the cores allow)."""
-    alone, together = [], []
+    """The machine's own ceiling for two threads, from 1-thread runs held on one CPU each: alone on
+    CPU 0, alone on CPU 1, and two started together (one on each CPU). Medians per CPU.
+
+    Two threads with equal shares wait for the slower CPU: at most 2 x (the faster alone) / (the
+    slower together). Shares matched to each CPU's speed would reach (the faster alone) x
+    (1 / CPU 0 together + 1 / CPU 1 together). On a machine whose CPUs are alike and do not slow
+    each other, both are 2. (Pooling the runs of both CPUs into one median, as this script once
+    did, hid a CPU 30-50% slower than the other.)"""
+    def run_on(cpu):
+        return run_lapicque(binary, benchmark, 1, duration, 1, prefix=("taskset", "-c", str(cpu)))["sim_s"]
+
+    alone = {0: [], 1: []}
+    together = {0: [], 1: []}
     for _ in range(runs):
-        alone.append(run_lapicque(binary, benchmark, 1, duration, 1, prefix=("taskset", "-c", "0"))["sim_s"])
+        for cpu in (0, 1):
+            alone[cpu].append(run_on(cpu))
         outs = [tempfile.mkdtemp(prefix="lapicque_pair_") for _ in range(2)]
         procs = [subprocess.Popen(["taskset", "-c", str(k), binary, "run",
                                    os.path.join(ROOT, "examples", benchmark + ".toml"), "--threads", "1", "--out",
@@ -64,10 +72,11 @@ def concurrent_single_threads(binary, benchmark, duration, runs):
         for p in procs:
             if p.wait() != 0:
                 sys.exit("lapicque failed in the concurrent runs")
-        for out in outs:
+        for k, out in enumerate(outs):
             with open(os.path.join(out, "summary.json")) as f:
-                together.append(json.load(f)["sim_s"])
-    return statistics.median(alone), statistics.median(together)
+                together[k].append(json.load(f)["sim_s"])
+    return ({cpu: statistics.median(v) for cpu, v in alone.items()},
+            {cpu: statistics.median(v) for cpu, v in together.items()})
 
 
 def rates_text(rates):
@@ -130,12 +139,14 @@ def main():
                 if (benchmark, 1, who) in sims:
                     print("%-7s %-8s 2 threads vs 1: %.2fx" % (benchmark, who,
                                                                sims[(benchmark, 1, who)] / sims[(benchmark, 2, who)]))
-        print("The machine's ceiling: median sim of one 1-thread run alone, and of two independent 1-thread runs "
-              "at once (one per core):")
+        print("The machine's ceiling: medians of 1-thread runs held on one CPU, alone and two at once (one per CPU):")
         for benchmark in args.benchmarks:
             alone, together = concurrent_single_threads(args.lapicque, benchmark, args.duration, args.runs)
-            print("%-7s alone %.3f s, two at once %.3f s each: at most %.2fx from 2 threads" %
-                  (benchmark, alone, together, 2 * alone / together), flush=True)
+            best = min(alone.values())
+            print("%-7s alone CPU 0 %.3f s, CPU 1 %.3f s; together CPU 0 %.3f s, CPU 1 %.3f s: 2 threads at most "
+                  "%.2fx with equal shares, %.2fx with shares by speed" %
+                  (benchmark, alone[0], alone[1], together[0], together[1], 2 * best / max(together.values()),
+                   best * sum(1 / t for t in together.values())), flush=True)
     if args.scales and "brunel" in args.benchmarks:
         print("Brunel scale series (lapicque, same in-degrees, %g ms, %d thread(s)):" % (args.duration,
                                                                                    max(args.threads)))
