@@ -2,6 +2,7 @@
 // alpha current synapses, delays exact to the step, conductances bounded by their reversal
 // potentials, the same spikes on any number of threads, and refusals before anything is built.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 #include <numbers>
@@ -593,6 +594,17 @@ TEST(NetworkThreads, SpikesAreIdenticalOnOneTwoAndFourThreads) {
     const auto other = simulate(random_network(), threads);
     expect_same_spikes(reference, other, std::to_string(threads) + " threads");
   }
+}
+
+// --threads N is the set-up's team too (the connection rules' loops take OpenMP's default team),
+// and the caller's default comes back afterwards (the Python interpreter's, say).
+TEST(NetworkThreads, TheCallersDefaultTeamComesBack) {
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(3);
+  const auto result = simulate(random_network(), 1);
+  EXPECT_EQ(result.threads, 1u);
+  EXPECT_EQ(omp_get_max_threads(), 3);
+  omp_set_num_threads(before);
 }
 
 TEST(NetworkThreads, AnotherSeedGivesOtherSpikes) {
