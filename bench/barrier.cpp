@@ -1,12 +1,19 @@
 // The engine's barrier between epochs, two threads on CPUs of their own (as the engine runs them):
 // the dissemination barrier of network/spin_barrier.hpp against a shared-counter barrier of the
 // usual form (the one it replaced). Time = one barrier; no work between barriers.
+//
+// line_round_trip: the machine's floor under any barrier, a line written on one CPU and read on
+// the other and back (thread 0 raises its flag and waits for thread 1's answer).
+//
+// Read the CPU column: with two threads Google Benchmark divides the wall time by both threads'
+// iterations, so "Time" is half of one barrier or one round trip, "CPU" the whole.
 #include <benchmark/benchmark.h>
 #include <pthread.h>
 #include <sched.h>
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -63,7 +70,30 @@ void counter_barrier(benchmark::State& state) {
   for (auto _ : state) barrier.wait();
 }
 
+void line_round_trip(benchmark::State& state) {
+  struct alignas(128) Flag {
+    std::atomic<std::int64_t> value{0};
+  };
+  static Flag ping, pong;
+  const bool first = state.thread_index() == 0;
+  pin(state.thread_index());
+  std::int64_t round = first ? ping.value.load() : pong.value.load();
+  for (auto _ : state) {
+    ++round;
+    if (first) {
+      ping.value.store(round, std::memory_order_release);
+      while (pong.value.load(std::memory_order_acquire) < round) {
+      }
+    } else {
+      while (ping.value.load(std::memory_order_acquire) < round) {
+      }
+      pong.value.store(round, std::memory_order_release);
+    }
+  }
+}
+
 }  // namespace
 
+BENCHMARK(line_round_trip)->Threads(2)->UseRealTime();
 BENCHMARK(dissemination_barrier)->Threads(2)->UseRealTime();
 BENCHMARK(counter_barrier)->Threads(2)->UseRealTime();
