@@ -147,6 +147,9 @@ def main():
                   "%.2fx with equal shares, %.2fx with shares by speed" %
                   (benchmark, alone[0], alone[1], together[0], together[1], 2 * best / max(together.values()),
                    best * sum(1 / t for t in together.values())), flush=True)
+            # (The 1-thread runs above are left to the scheduler, which may put them on the slower CPU.)
+            print("%-7s lapicque 2 threads vs 1 thread on the faster CPU alone: %.2fx" %
+                  (benchmark, best / sims[(benchmark, 2, "lapicque")]), flush=True)
     if args.scales and "brunel" in args.benchmarks:
         print("Brunel scale series (lapicque, same in-degrees, %g ms, %d thread(s)):" % (args.duration,
                                                                                    max(args.threads)))
