@@ -129,10 +129,17 @@ struct Projection {
   struct Range {
     std::uint64_t begin, repeats, end;
   };
+  // Once laid out by thread (lay_out_by_thread): where thread u's part of source s begins among
+  // the targets, [u x (sources + 1) + s]; it ends where the next begins.
+  std::vector<std::uint64_t> thread_starts;
   Range part(std::size_t s, std::size_t u, std::size_t T) const {
-    const std::uint64_t list = connections.offsets[s], list_end = connections.offsets[s + 1];
-    Range r{list, 0, list_end};
-    if (T > 1) {
+    Range r{};
+    if (!thread_starts.empty()) {
+      const std::uint64_t* at = thread_starts.data() + u * connections.offsets.size() + s;
+      r.begin = at[0];
+      r.end = at[1];
+    } else {
+      const std::uint64_t list = connections.offsets[s], list_end = connections.offsets[s + 1];
       const std::uint32_t* cut = splits.data() + s * (T - 1);
       r.begin = u == 0 ? list : list + cut[u - 1];
       r.end = u + 1 == T ? list_end : list + cut[u];
@@ -143,7 +150,8 @@ struct Projection {
   double bytes() const {
     return static_cast<double>(connections.targets.size() * 4 + short_targets.size() * 2 + counts.bytes() +
                                bitmap.bytes() + connections.offsets.size() * 8 + weights.size() * 4 +
-                               delays.size() * 2 + splits.size() * 4 + repeats.size() * 4);
+                               delays.size() * 2 + splits.size() * 4 + repeats.size() * 4 +
+                               thread_starts.size() * 8);
   }
 };
 
@@ -204,6 +212,8 @@ class Engine {
                std::size_t parity);
   template <class Targets>
   void to_bitmap(Projection& j, Targets& targets);
+  template <class Targets>
+  void lay_out_by_thread(Projection& j, Targets& targets);
   template <class Targets>
   bool bitmap_from_draws(Projection& j, const network::IndegreeDraws& draws, std::size_t n_target,
                          Targets& kept);
@@ -348,6 +358,13 @@ void Engine::build() {
         to_bitmap(j, j.short_targets);
     }
   }
+  if (threads_ > 1)
+    for (auto& j : projections_) {
+      if (j.short_targets.empty())
+        lay_out_by_thread(j, j.connections.targets);
+      else
+        lay_out_by_thread(j, j.short_targets);
+    }
   weighed_.resize(populations_.size());
   for (std::size_t p = 0; p < populations_.size(); ++p)
     for (std::size_t c = 0; c < populations_[p]->channels().size(); ++c) {
@@ -724,6 +741,38 @@ void Engine::to_bitmap(Projection& j, Targets& targets) {
     j.repeats.swap(lengths);
   else
     std::vector<std::uint32_t>().swap(j.repeats);
+}
+
+// Each thread's parts of all the lists side by side, in the order of the sources: a thread then
+// reads lines of its own only, half as many bytes as the whole lists on two threads, where its
+// parts inside the lists shared their first and last lines with the neighbours' and spread its
+// reads over all the lists' lines.
+template <class Targets>
+void Engine::lay_out_by_thread(Projection& j, Targets& targets) {
+  const std::size_t n_source = j.connections.offsets.size() - 1, T = threads_;
+  if (targets.empty()) return;
+  Targets laid(targets.size());
+  std::vector<float> weights(j.weights.size());
+  std::vector<std::uint16_t> delays(j.delays.size());
+  std::vector<std::uint64_t> starts(T * (n_source + 1));
+  std::uint64_t at = 0;
+  for (std::size_t u = 0; u < T; ++u) {
+    for (std::size_t s = 0; s < n_source; ++s) {
+      const auto r = j.part(s, u, T);
+      starts[u * (n_source + 1) + s] = at;
+      for (auto e = r.begin; e < r.end; ++e, ++at) {
+        laid[at] = targets[e];
+        if (!weights.empty()) weights[at] = j.weights[e];
+        if (!delays.empty()) delays[at] = j.delays[e];
+      }
+    }
+    starts[u * (n_source + 1) + n_source] = at;
+  }
+  targets.swap(laid);
+  j.weights.swap(weights);
+  j.delays.swap(delays);
+  j.thread_starts.swap(starts);
+  std::vector<std::uint32_t>().swap(j.splits);
 }
 
 // Thread t advances its neurons and sources over steps [first, first + steps).
