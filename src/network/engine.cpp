@@ -93,11 +93,12 @@ struct Projection {
   std::size_t sender = 0;  // populations first, then sources
   std::size_t target = 0;  // population
   std::size_t channel = 0;
-  network::Connections connections;          // targets emptied when they fit in 16 bits:
-  std::vector<std::uint16_t> short_targets;  // for target populations of at most 65536 neurons
-  double weight = 0;                         // when uniform
-  std::vector<float> weights;                // per synapse, else
-  std::int64_t delay = 0;                    // [steps] when constant
+  network::Connections connections;  // targets emptied when they fit in 16 bits:
+  // for target populations of at most 65536 neurons (resized, then filled)
+  std::vector<std::uint16_t, core::NoInitAllocator<std::uint16_t>> short_targets;
+  double weight = 0;           // when uniform
+  std::vector<float> weights;  // per synapse, else
+  std::int64_t delay = 0;      // [steps] when constant
   std::vector<std::uint16_t> delays;
   std::int64_t shortest = 0, longest = 0;  // [steps]
   // 0 if the target reads the channel on arrival (the input of grid point n in step n), else 1
@@ -751,23 +752,36 @@ template <class Targets>
 void Engine::lay_out_by_thread(Projection& j, Targets& targets) {
   const std::size_t n_source = j.connections.offsets.size() - 1, T = threads_;
   if (targets.empty()) return;
-  Targets laid(targets.size());
-  std::vector<float> weights(j.weights.size());
-  std::vector<std::uint16_t> delays(j.delays.size());
   std::vector<std::uint64_t> starts(T * (n_source + 1));
   std::uint64_t at = 0;
   for (std::size_t u = 0; u < T; ++u) {
     for (std::size_t s = 0; s < n_source; ++s) {
-      const auto r = j.part(s, u, T);
       starts[u * (n_source + 1) + s] = at;
-      for (auto e = r.begin; e < r.end; ++e, ++at) {
-        laid[at] = targets[e];
-        if (!weights.empty()) weights[at] = j.weights[e];
-        if (!delays.empty()) delays[at] = j.delays[e];
-      }
+      at += j.part(s, u, T).end - j.part(s, u, T).begin;
     }
     starts[u * (n_source + 1) + n_source] = at;
   }
+  // (A copy the size of the lists, for a moment: on huge pages, filled in parallel, each page
+  // first touched by the copy; Brunel at ten times its size, 156 million synapses, took 3.3 s to
+  // set up with a plain serial copy, against 1.7 s without one.)
+  Targets laid;
+  core::reserve_huge(laid, targets.size());
+  laid.resize(targets.size());
+  std::vector<float> weights(j.weights.size());
+  std::vector<std::uint16_t> delays(j.delays.size());
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_)
+  for (std::size_t s = 0; s < n_source; ++s)
+    for (std::size_t u = 0; u < T; ++u) {
+      const auto r = j.part(s, u, T);
+      const std::uint64_t to = starts[u * (n_source + 1) + s];
+      std::copy(targets.begin() + static_cast<std::ptrdiff_t>(r.begin),
+                targets.begin() + static_cast<std::ptrdiff_t>(r.end),
+                laid.begin() + static_cast<std::ptrdiff_t>(to));
+      for (auto e = r.begin; e < r.end; ++e) {
+        if (!weights.empty()) weights[to + e - r.begin] = j.weights[e];
+        if (!delays.empty()) delays[to + e - r.begin] = j.delays[e];
+      }
+    }
   targets.swap(laid);
   j.weights.swap(weights);
   j.delays.swap(delays);

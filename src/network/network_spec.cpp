@@ -420,8 +420,10 @@ MemoryEstimate estimate_memory(const NetworkSpec& n, std::size_t threads) {
   // a spike count for each thread, and the recorded values.
   // While a projection is built it takes more: its synapses are drawn by target and then sorted
   // by source, two 32-bit copies at once (fixed_total without multapses, drawing a small part of
-  // the pairs, also keeps a hash set of those drawn, about 56 bytes a synapse). Projections are built one
-  // after the other, so the peak is what is kept plus the largest of these.
+  // the pairs, also keeps a hash set of those drawn, about 56 bytes a synapse). On more than one
+  // thread each projection's lists are then laid out by thread, a copy of them and a 64-bit start
+  // per source and thread kept. Projections are built one after the other, so the peak is what
+  // is kept plus the largest of these.
   MemoryEstimate m;
   const Sides sides{n};
   double longest_delay_steps = 1, building = 0;
@@ -437,12 +439,14 @@ MemoryEstimate estimate_memory(const NetworkSpec& n, std::size_t threads) {
       m.largest_synapses = synapses;
     }
     const double target_bytes = n_target <= 65536 ? 2 : 4;
-    m.bytes +=
-        synapses * (target_bytes + (j.weight.is_constant() ? 0 : 4) + (j.delay.is_constant() ? 0 : 2)) +
-        8.0 * static_cast<double>(n_source + 1);
+    const double kept_bytes =
+        target_bytes + (j.weight.is_constant() ? 0 : 4) + (j.delay.is_constant() ? 0 : 2);
+    const double laid_out = threads > 1 ? static_cast<double>(threads) : 0;
+    m.bytes += synapses * kept_bytes + 8.0 * static_cast<double>(n_source + 1) * (1 + laid_out);
     const bool hashed = j.rule.rule == Rule::fixed_total && !j.rule.multapses &&
                         8 * static_cast<double>(j.rule.number) < static_cast<double>(n_source) * n_target;
     building = std::max(building, synapses * (8 - target_bytes + (hashed ? 56 : 0)));
+    if (threads > 1) building = std::max(building, synapses * kept_bytes);
     const double longest = j.delay.is_constant() ? j.delay.a
                            : j.delay.kind == Distribution::Kind::uniform
                                ? j.delay.b
