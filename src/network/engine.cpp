@@ -215,6 +215,8 @@ class Engine {
   void to_bitmap(Projection& j, Targets& targets);
   template <class Targets>
   void lay_out_by_thread(Projection& j, Targets& targets);
+  template <class Index>
+  void cut_lists(Projection& j, Index* targets, bool sorted);
   template <class Targets>
   bool bitmap_from_draws(Projection& j, const network::IndegreeDraws& draws, std::size_t n_target,
                          Targets& kept);
@@ -555,43 +557,9 @@ void Engine::build_projection(std::size_t k) {
     j.countable = most <= 65535;
     j.many_inputs = mean_indegree >= many_inputs_indegree;
   }
-  if (threads_ > 1) {
-    j.splits.resize(n_source * (threads_ - 1));
-    const std::size_t padded = populations_[j.target]->padded_size();
-#pragma omp parallel for schedule(static) num_threads(threads_)
-    for (std::size_t s = 0; s < n_source; ++s) {
-      const auto first = c.targets.begin() + static_cast<std::ptrdiff_t>(c.offsets[s]);
-      const auto last = c.targets.begin() + static_cast<std::ptrdiff_t>(c.offsets[s + 1]);
-      for (std::size_t u = 1; u < threads_; ++u) {
-        const auto from = static_cast<std::uint32_t>(share(padded, thread_grain, u, threads_).first);
-        j.splits[s * (threads_ - 1) + u - 1] =
-            static_cast<std::uint32_t>(std::lower_bound(first, last, from) - first);
-      }
-    }
-  }
-  // One weight and one delay: the order of a list changes no value (every addition into a target
-  // adds the same w), and delivery goes faster with each thread's part holding its distinct
-  // targets first and the repeats of multapses after them (add_at.hpp).
-  if (j.weights.empty() && j.delays.empty()) {
-    const std::size_t T = threads_;
-    j.repeats.assign(n_source * T, 0);
-    std::atomic<bool> any{false};
-    std::uint32_t* const targets = j.connections.targets.data();
-#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_)
-    for (std::size_t s = 0; s < n_source; ++s) {
-      const std::uint64_t list = c.offsets[s], length = c.offsets[s + 1] - list;
-      for (std::size_t u = 0; u < T; ++u) {
-        const std::uint64_t from = u == 0 ? 0 : j.splits[s * (T - 1) + u - 1];
-        const std::uint64_t to = u + 1 == T ? length : j.splits[s * (T - 1) + u];
-        std::uint32_t* const end = targets + list + to;
-        const auto repeats = end - network::firsts_then_repeats(targets + list + from, end);
-        j.repeats[s * T + u] = static_cast<std::uint32_t>(repeats);
-        if (repeats > 0) any = true;
-      }
-    }
-    if (!any) std::vector<std::uint32_t>().swap(j.repeats);
+  cut_lists(j, j.connections.targets.data(), true);
+  if (j.weights.empty() && j.delays.empty())
     std::vector<std::uint64_t>().swap(j.connections.order);  // (no longer the stored order)
-  }
   // Half the bytes to read per spike where the target population allows it.
   if (populations_[j.target]->size() <= 65536) {
     core::reserve_huge(j.short_targets, c.targets.size());
@@ -611,14 +579,13 @@ bool Engine::bitmap_from_draws(Projection& j, const network::IndegreeDraws& draw
                                Targets& kept) {
   using Index = typename Targets::value_type;
   const std::size_t n_source = sender_size(j.sender), T = threads_;
-  const auto cuts = cuts_of(*populations_[j.target]);  // the threads' parts of each list
-  network::TargetBitmap bitmap(n_source, cuts.back());
+  network::TargetBitmap bitmap(n_source, populations_[j.target]->padded_size());
   // A block of 64 targets at a time: their bits of every row gathered in a column of words (80 KB
   // for Brunel's 10,000 sources, in the core's cache), then written out row by row. Set straight
   // into the rows, the bits of a block scattered over 10,000 lines (more than the cache holds
-  // alongside the rest): 7 ns a synapse, against the draws' 2-3. Each thread takes whole runs of
-  // 512 targets (a cache line of each row): no line is written by two threads. Repeats as
-  // (source, target) pairs.
+  // alongside the rest): Brunel's E to E took 9-11 ns a synapse on one thread, 7-9 with the
+  // column. Each thread takes whole runs of 512 targets (a cache line of each row): no line is
+  // written by two threads. Repeats as (source, target) pairs.
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> repeats_of(T);
 #pragma omp parallel num_threads(threads_)
   {
@@ -661,33 +628,52 @@ bool Engine::bitmap_from_draws(Projection& j, const network::IndegreeDraws& draw
     for (const auto& repeats : repeats_of)
       for (const auto& [s, t] : repeats) lists[next[s]++] = static_cast<Index>(t);
   }
-  std::vector<std::uint32_t> splits(n_source * (T - 1)), lengths(n_source * T);
-  bool more_repeats = false;
-#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_) reduction(|| : more_repeats)
+  j.bitmap = std::move(bitmap);
+  j.bitmap_synapses = distinct;
+  kept.swap(lists);
+  j.connections.offsets.swap(offsets);
+  cut_lists(j, kept.data(), false);
+  return true;
+}
+
+// Cuts each source's list of targets into the threads' parts (splits). Where the order of a list
+// is free (one weight and one delay: every addition into a target adds the same w), each part
+// then holds its distinct targets first and the repeats of multapses after them (repeats; emptied
+// where no part has any), which delivery takes faster (add_at.hpp). Lists not `sorted` are sorted
+// first; lists with a weight or a delay per synapse are sorted already and keep their order.
+template <class Index>
+void Engine::cut_lists(Projection& j, Index* targets, bool sorted) {
+  const std::uint64_t* const offsets = j.connections.offsets.data();
+  const std::size_t n_source = j.connections.offsets.size() - 1, T = threads_;
+  const auto cuts = cuts_of(*populations_[j.target]);
+  const bool free_order = j.weights.empty() && j.delays.empty();
+  j.splits.assign(n_source * (T - 1), 0);
+  std::vector<std::uint32_t> repeats(free_order ? n_source * T : 0, 0);
+  bool any = false;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads_) reduction(|| : any)
   for (std::size_t s = 0; s < n_source; ++s) {
-    Index* const list = lists.data() + offsets[s];
+    Index* const list = targets + offsets[s];
     const std::size_t length = offsets[s + 1] - offsets[s];
-    std::sort(list, list + length);
+    if (free_order && !sorted) std::sort(list, list + length);
     std::size_t from = 0;
     for (std::size_t u = 0; u < T; ++u) {
       std::size_t to = length;
       if (u + 1 < T) {
         to = static_cast<std::size_t>(std::lower_bound(list, list + length, cuts[u + 1]) - list);
-        splits[s * (T - 1) + u] = static_cast<std::uint32_t>(to);
+        j.splits[s * (T - 1) + u] = static_cast<std::uint32_t>(to);
       }
-      lengths[s * T + u] =
-          static_cast<std::uint32_t>(list + to - network::firsts_then_repeats(list + from, list + to));
-      more_repeats = more_repeats || lengths[s * T + u] > 0;
+      if (free_order) {
+        repeats[s * T + u] =
+            static_cast<std::uint32_t>(list + to - network::firsts_then_repeats(list + from, list + to));
+        any = any || repeats[s * T + u] > 0;
+      }
       from = to;
     }
   }
-  j.bitmap = std::move(bitmap);
-  j.bitmap_synapses = distinct;
-  kept.swap(lists);
-  j.connections.offsets.swap(offsets);
-  j.splits.swap(splits);
-  if (more_repeats) j.repeats.swap(lengths);
-  return true;
+  if (any)
+    j.repeats.swap(repeats);
+  else
+    std::vector<std::uint32_t>().swap(j.repeats);
 }
 
 // A counted projection with one pair in 16 or more connected goes over to a bitmap: it then takes
@@ -757,13 +743,14 @@ void Engine::lay_out_by_thread(Projection& j, Targets& targets) {
   for (std::size_t u = 0; u < T; ++u) {
     for (std::size_t s = 0; s < n_source; ++s) {
       starts[u * (n_source + 1) + s] = at;
-      at += j.part(s, u, T).end - j.part(s, u, T).begin;
+      const auto r = j.part(s, u, T);
+      at += r.end - r.begin;
     }
     starts[u * (n_source + 1) + n_source] = at;
   }
   // (A copy the size of the lists, for a moment: on huge pages, filled in parallel, each page
-  // first touched by the copy; Brunel at ten times its size, 156 million synapses, took 3.3 s to
-  // set up with a plain serial copy, against 1.7 s without one.)
+  // first touched by the copy; Brunel at ten times its size, 156 million synapses, took 3.1-3.3 s
+  // to set up with a plain serial copy, against 1.7-1.9 s without one.)
   Targets laid;
   core::reserve_huge(laid, targets.size());
   laid.resize(targets.size());
@@ -774,13 +761,15 @@ void Engine::lay_out_by_thread(Projection& j, Targets& targets) {
     for (std::size_t u = 0; u < T; ++u) {
       const auto r = j.part(s, u, T);
       const std::uint64_t to = starts[u * (n_source + 1) + s];
-      std::copy(targets.begin() + static_cast<std::ptrdiff_t>(r.begin),
-                targets.begin() + static_cast<std::ptrdiff_t>(r.end),
-                laid.begin() + static_cast<std::ptrdiff_t>(to));
-      for (auto e = r.begin; e < r.end; ++e) {
-        if (!weights.empty()) weights[to + e - r.begin] = j.weights[e];
-        if (!delays.empty()) delays[to + e - r.begin] = j.delays[e];
-      }
+      const auto move_part = [&](const auto& from, auto& into) {
+        if (!from.empty())
+          std::copy(from.begin() + static_cast<std::ptrdiff_t>(r.begin),
+                    from.begin() + static_cast<std::ptrdiff_t>(r.end),
+                    into.begin() + static_cast<std::ptrdiff_t>(to));
+      };
+      move_part(targets, laid);
+      move_part(j.weights, weights);
+      move_part(j.delays, delays);
     }
   targets.swap(laid);
   j.weights.swap(weights);
