@@ -13,8 +13,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <new>
 #include <vector>
 
 namespace lapicque::core {
@@ -27,28 +25,6 @@ inline void advise_huge_pages(const void* p, std::size_t bytes) {
   const std::uintptr_t begin = (first + huge_page_bytes - 1) & ~(huge_page_bytes - 1);
   const std::uintptr_t end = (first + bytes) & ~(huge_page_bytes - 1);
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-// Frees what zeroed_pages() mapped.
-struct Unmap {
-  std::size_t bytes = 0;
-  void operator()(void* p) const noexcept {
-    if (p != nullptr) munmap(p, bytes);
-  }
-};
-
-// `count` zeros of T straight from the kernel, advised for huge pages: fresh anonymous pages read
-// as zero, and each is cleared by the thread that first writes it. A large array filled by
-// several threads then needs no pass of one thread writing zeros first (Brunel's bitmaps: 20 MB,
-// a tenth of its set-up on two threads). Page-aligned; throws std::bad_alloc when refused.
-template <class T>
-std::unique_ptr<T[], Unmap> zeroed_pages(std::size_t count) {
-  const std::size_t bytes = count * sizeof(T);
-  if (bytes == 0) return std::unique_ptr<T[], Unmap>(nullptr, Unmap{0});
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-  advise_huge_pages(p, bytes);
-  return std::unique_ptr<T[], Unmap>(static_cast<T*>(p), Unmap{bytes});
 }
 
 // v.reserve(n), the new storage advised for huge pages (v must be empty: nothing of it is written

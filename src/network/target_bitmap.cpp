@@ -170,7 +170,11 @@ constexpr std::array<Chunk, 8> chunk_of_width = {&add_chunk<1>, &add_chunk<2>, &
 
 TargetBitmap::TargetBitmap(std::size_t sources, std::size_t targets)
     : sources_(sources), words_((targets + 511) / 512 * 8) {
-  bits_ = core::zeroed_pages<std::uint64_t>(sources_ * words_);
+  const std::size_t words = sources_ * words_;
+  bits_.reset(
+      static_cast<std::uint64_t*>(::operator new[](words * sizeof(std::uint64_t), std::align_val_t{64})));
+  core::advise_huge_pages(bits_.get(), words * sizeof(std::uint64_t));
+  std::fill(bits_.get(), bits_.get() + words, std::uint64_t{0});
 }
 
 void TargetBitmap::add_counts(const std::uint32_t* sources, std::size_t n, std::size_t begin, std::size_t end,

@@ -18,9 +18,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <vector>
-
-#include "core/huge_pages.hpp"
 
 namespace lapicque::network {
 
@@ -45,12 +44,15 @@ class TargetBitmap {
                   std::uint16_t* count, std::vector<const std::uint64_t*>& rows) const;
 
  private:
+  struct LineFree {
+    void operator()(std::uint64_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  };
   std::uint64_t* row(std::size_t s) { return bits_.get() + s * words_; }
   const std::uint64_t* row(std::size_t s) const { return bits_.get() + s * words_; }
 
   std::size_t sources_ = 0;
-  std::size_t words_ = 0;                               // per row: whole lines, so that rows start on a line
-  std::unique_ptr<std::uint64_t[], core::Unmap> bits_;  // from a page boundary: rows start on lines
+  std::size_t words_ = 0;  // per row: whole lines, so that rows start on a line
+  std::unique_ptr<std::uint64_t[], LineFree> bits_;
 };
 
 }  // namespace lapicque::network
