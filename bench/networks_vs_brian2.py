@@ -56,7 +56,7 @@ def concurrent_single_threads(binary, benchmark, duration, runs):
     slower together). Shares matched to each CPU's speed would reach (the faster alone) x
     (1 / CPU 0 together + 1 / CPU 1 together). On a machine whose CPUs are alike and do not slow
     each other, both are 2. (Pooling the runs of both CPUs into one median, as this script once
-    did, hid a CPU 30-50% slower than the other.)"""
+    did, hid a CPU 27-47% slower than the other on this project's VM on 2026-12-07.)"""
     def run_on(cpu):
         return run_lapicque(binary, benchmark, 1, duration, 1, prefix=("taskset", "-c", str(cpu)))["sim_s"]
 
