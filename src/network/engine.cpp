@@ -681,7 +681,6 @@ void Engine::cut_lists(Projection& j, Index* targets, bool sorted) {
 // at a time. Only the repeats of multapses stay in the lists, by source and thread as before.
 template <class Targets>
 void Engine::to_bitmap(Projection& j, Targets& targets) {
-  using Index = typename Targets::value_type;
   const std::size_t n_source = j.connections.offsets.size() - 1, T = threads_;
   const std::size_t n_target = populations_[j.target]->size();
   std::uint64_t repeats = 0;
@@ -694,27 +693,23 @@ void Engine::to_bitmap(Projection& j, Targets& targets) {
   std::vector<std::uint64_t> kept_offsets(n_source + 1, 0);
   for (std::size_t s = 0; s < n_source; ++s) {
     std::uint64_t kept = 0;
-    for (std::size_t u = 0; u < T; ++u) kept += j.part(s, u, T).end - j.part(s, u, T).repeats;
+    for (std::size_t u = 0; u < T; ++u) {
+      const auto r = j.part(s, u, T);
+      kept += r.end - r.repeats;
+    }
     kept_offsets[s + 1] = kept_offsets[s] + kept;
   }
+  // The distinct pairs to bits; the second and later synapses of a pair stay, cut anew.
   Targets kept(kept_offsets.back());
-  std::vector<std::uint32_t> splits(n_source * (T - 1)), lengths(n_source * T);
-  std::atomic<bool> more_repeats{false};
 #pragma omp parallel for schedule(dynamic, 256) num_threads(threads_)
   for (std::size_t s = 0; s < n_source; ++s) {
     std::uint64_t at = kept_offsets[s];
     for (std::size_t u = 0; u < T; ++u) {
       const auto [begin, first_repeat, end] = j.part(s, u, T);
       for (auto e = begin; e < first_repeat; ++e) bitmap.set(s, targets[e]);
-      if (u > 0) splits[s * (T - 1) + u - 1] = static_cast<std::uint32_t>(at - kept_offsets[s]);
-      Index* const part_begin = kept.data() + at;
-      Index* const part_end = std::copy(targets.begin() + static_cast<std::ptrdiff_t>(first_repeat),
-                                        targets.begin() + static_cast<std::ptrdiff_t>(end), part_begin);
-      // (second synapses of a pair first, distinct as they are, for add_at_distinct; then the
-      // third and later ones)
-      lengths[s * T + u] =
-          static_cast<std::uint32_t>(part_end - network::firsts_then_repeats(part_begin, part_end));
-      if (lengths[s * T + u] > 0) more_repeats = true;
+      std::copy(targets.begin() + static_cast<std::ptrdiff_t>(first_repeat),
+                targets.begin() + static_cast<std::ptrdiff_t>(end),
+                kept.begin() + static_cast<std::ptrdiff_t>(at));
       at += end - first_repeat;
     }
   }
@@ -723,11 +718,7 @@ void Engine::to_bitmap(Projection& j, Targets& targets) {
   targets.swap(kept);
   Targets().swap(kept);
   j.connections.offsets.swap(kept_offsets);
-  j.splits.swap(splits);
-  if (more_repeats)
-    j.repeats.swap(lengths);
-  else
-    std::vector<std::uint32_t>().swap(j.repeats);
+  cut_lists(j, targets.data(), false);
 }
 
 // Each thread's parts of all the lists side by side, in the order of the sources: a thread then
